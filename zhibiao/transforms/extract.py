@@ -1,0 +1,332 @@
+"""Every quantitative figure of a Chinese official text, as rows of the figure contract.
+
+The pass is sentence by sentence: quantities (numbers.py) are found first, then each gets
+its label (labels.py), measure and sign, qualifier, status, period and region from the words
+around it and from the context the sentence inherits (structure.py).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from zhibiao.schema import FIGURE_COLUMNS, UNMAPPED
+from zhibiao.transforms import catalog
+from zhibiao.transforms.labels import COUNT_UNITS, clean_label, expand_list, label_after
+from zhibiao.transforms.lexicon import (
+    COMPARISON,
+    ESTIMATE_WORDS,
+    GROWTH_DOWN,
+    GROWTH_UP,
+    PRELIMINARY_WORDS,
+    QUALIFIER_AFTER,
+    QUALIFIER_BEFORE,
+    TARGET_WORDS,
+)
+from zhibiao.transforms.numbers import Quantity, find_quantities
+from zhibiao.transforms.ratios import find_ratios
+from zhibiao.transforms.periods import find_periods, period_key
+from zhibiao.transforms.structure import Sentence, document_year, is_work_report, iter_sentences
+
+EXTRACTOR_VERSION = "0.3.0"
+
+_CLAUSE_BREAK = re.compile(r"[，,；;：:。！？!?（）()]")
+_GROUP_JOIN = re.compile(r"^(?:以上|左右|以内|以下)?\s*(?:、|，|,|和|及|与|以及)\s*$")
+_GROWTH_TAIL = re.compile(
+    r"(?:比上年|比去年|较上年|比上月|同比|环比|比)?(?:"
+    + "|".join(sorted(GROWTH_UP + GROWTH_DOWN, key=len, reverse=True))
+    + r")+$"
+)
+
+
+@dataclass
+class _Figure:
+    q: Quantity
+    label: str
+    region: str
+    measure: str
+    sign: float
+    qualifier: str
+    inherited: bool = False
+    extra: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class DocumentContext:
+    """What the caller knows of the document: the defaults a sentence may override."""
+
+    region: str | None = None
+    year: int | None = None
+
+
+def extract_figures(text: str, *, region: str | None = None, year: int | None = None) -> pd.DataFrame:
+    """Figures of a whole document; `region`/`year` are the source's defaults."""
+    report = is_work_report(text)
+    # A work report is dated by the caller (its title year is the plan year); a release's
+    # own title year wins over its publication year (the 2023 bulletin is out in 2024).
+    doc_year = (year or document_year(text)) if report else (document_year(text) or year)
+    doc_region = _title_region(text) or region or ""
+    rows: list[dict] = []
+    prelim, previous = False, None
+    for sentence in iter_sentences(text, year=doc_year, work_report=report):
+        # 初步核算 covers its sentence and the 其中 sentences that break its total down
+        # (with the ；-joined parts of that breakdown).
+        continued = previous is not None and previous.paragraph == sentence.paragraph and (
+            previous.text.endswith(("；", ";"))
+        )
+        if any(w in sentence.text for w in PRELIMINARY_WORDS):
+            prelim = True
+        elif not sentence.text.startswith("其中") and not continued:
+            prelim = False
+        previous = sentence
+        rows.extend(_sentence_rows(sentence, doc_region, prelim))
+    frame = pd.DataFrame(rows, columns=FIGURE_COLUMNS)
+    return frame.astype({"value": "float64", "value_high": "float64"})
+
+
+def _title_region(text: str) -> str | None:
+    """A bulletin of 西藏自治区 describes 西藏自治区: the region named in the title."""
+    for line in text.split("\n")[:5]:
+        found = catalog.find_regions(line)
+        if found:
+            return found[0][2]
+    return None
+
+
+def _sentence_rows(sentence: Sentence, doc_region: str, prelim: bool) -> list[dict]:
+    text, quantities = find_quantities(sentence.text)
+    quantities = quantities or []
+    ratios = find_ratios(text)
+    if not quantities and not ratios:
+        return []
+    figures = _resolve(text, quantities, doc_region)
+    periods = find_periods(text)
+    rows = []
+    for f in figures:
+        period, period_type = _period(sentence, periods, f.q.start)
+        status = _status(sentence, text, f.q.start, prelim)
+        rows.append(_row(f, period, period_type, status, sentence.text))
+    for ratio in ratios:
+        period, period_type = _period(sentence, periods, ratio.start)
+        status = _status(sentence, text, ratio.start, prelim)
+        rows.extend(_ratio_rows(ratio, period, period_type, status, doc_region, sentence.text))
+    return rows
+
+
+def _ratio_rows(ratio, period, period_type, status, region, evidence) -> list[dict]:
+    rows = []
+    for label, raw in zip(ratio.labels, ratio.parts, strict=True):
+        f = _Figure(Quantity(ratio.start, ratio.end, float(raw), None, raw, "%", "%", False),
+                    label, region, "level", 1.0, "eq")
+        rows.append(_row(f, period, period_type, status, evidence))
+    return rows
+
+
+def _row(f: _Figure, period: str, period_type: str, status: str, evidence: str) -> dict:
+    value, high, unit, measure = f.q.value * f.sign, f.q.value_high, f.q.unit, f.measure
+    if unit == "倍" and measure == "growth_pct":
+        value, unit = value * 100, "%"
+        high = high * 100 if high is not None else None
+    code = catalog.match_indicator(f.label) if f.label else None
+    return {
+        "indicator_code": code or UNMAPPED,
+        "indicator_label": f.label,
+        "region": f.region,
+        "period": period,
+        "period_type": period_type,
+        "measure": measure,
+        "value": value,
+        "value_high": high if high is None else high * (1 if f.sign > 0 else -1),
+        "unit": unit,
+        "raw_value": f.q.raw_value,
+        "raw_unit": f.q.raw_unit,
+        "status": status,
+        "qualifier": f.qualifier,
+        "evidence": evidence,
+    }
+
+
+def _clause_start(text: str, pos: int) -> int:
+    starts = [m.end() for m in _CLAUSE_BREAK.finditer(text, 0, pos)]
+    return starts[-1] if starts else 0
+
+
+def _resolve(text: str, quantities: list[Quantity], doc_region: str) -> list[_Figure]:
+    """Label, region, measure and qualifier of each quantity, 分别 groups as one."""
+    figures: list[_Figure] = []
+    i = 0
+    while i < len(quantities):
+        q = quantities[i]
+        lo = max(_clause_start(text, q.start), quantities[i - 1].end if i else 0)
+        window = text[lo : q.start]
+        if "分别" in window:
+            group = _group(text, quantities, i)
+            figures.extend(_group_figures(text, group, window, lo, figures, doc_region))
+            i += len(group)
+            continue
+        figures.extend(_split_shared(_single(text, q, window, lo, figures, doc_region)))
+        i += 1
+    return figures
+
+
+def _group(text: str, quantities: list[Quantity], i: int) -> list[Quantity]:
+    group = [quantities[i]]
+    for q in quantities[i + 1 :]:
+        between = text[group[-1].end : q.start]
+        if not _GROUP_JOIN.match(between) or _kind(q) != _kind(group[0]):
+            break
+        group.append(q)
+    return group
+
+
+def _kind(q: Quantity) -> str:
+    return "rate" if q.unit in ("%", "‰", "百分点", "倍") else "level"
+
+
+def _group_figures(text, group, window, lo, previous, doc_region) -> list[_Figure]:
+    before = window[: window.find("分别")]
+    predicate = window[window.find("分别") :]
+    labels = None
+    base = clean_label(before)
+    if base:
+        labels = expand_list(base, len(group))
+    if labels is None:
+        prior = _distinct_labels(previous, len(group))
+        labels = prior or [base or ""] * len(group)
+    measure, sign = _measure(group[0], predicate)
+    shared_q = _qualifier_after(text, group[-1])
+    out = []
+    for q, label in zip(group, labels, strict=False):
+        region = _region(text, lo, q.start, previous, label, doc_region)
+        qual = _qualifier(text, q, text[lo : q.start]) or shared_q or "eq"
+        if q.more_than:
+            qual = "gt"
+        out.append(_Figure(q, label, region, measure, sign, qual))
+    return out
+
+
+def _distinct_labels(previous: list[_Figure], n: int) -> list[str] | None:
+    """分别 with no label of its own refers back to the last n levels of the sentence."""
+    levels = [f for f in previous if f.measure == "level" and not f.inherited]
+    if len(levels) < n:
+        return None
+    return [f.label for f in levels[-n:]]
+
+
+def _single(text, q, window, lo, previous, doc_region) -> _Figure:
+    measure, sign = _measure(q, window)
+    label = clean_label(window)
+    if measure != "level":
+        label = clean_label(_GROWTH_TAIL.sub("", label)) if label else label
+    inherited = False
+    if q.unit in COUNT_UNITS or q.unit in ("人", "户", "个"):
+        after = label_after(text, q.end)
+        if after and (not label or _ends_with_verb(window)):
+            label = after
+    if not label and previous:
+        label, inherited = previous[-1].label, True
+    region = _region(text, lo, q.start, previous if inherited else [], label, doc_region)
+    qual = _qualifier(text, q, window) or _qualifier_after(text, q) or "eq"
+    if q.more_than:
+        qual = "gt"
+    elif q.value_high is not None and qual == "eq":
+        qual = "ge"  # 3-5家: at least the low end; value_high keeps the upper one
+    return _Figure(q, label, region, measure, sign, qual, inherited)
+
+
+_COORDINATED = re.compile(r"和|及|与|、")
+
+
+def _split_shared(f: _Figure) -> list[_Figure]:
+    """招商引资到位资金和税收增幅达到30%: one growth stated for two coordinated indicators."""
+    if f.measure != "growth_pct" or f.inherited or not _COORDINATED.search(f.label):
+        return [f]
+    items = [i for i in _COORDINATED.split(f.label) if i]
+    if not 2 <= len(items) <= 3 or any(not 2 <= len(i) <= 12 for i in items):
+        return [f]
+    return [_Figure(f.q, i, f.region, f.measure, f.sign, f.qualifier) for i in items]
+
+
+_VERB_END = re.compile(r"(?:完成|实施|建成|新建|建设|开展|打造|培育|引进|制定了?|出台|有|新增|达到|达|创建|解决|办理|组织|发放|调研|消除|改造)$")
+
+
+def _ends_with_verb(window: str) -> bool:
+    return bool(_VERB_END.search(window.strip()))
+
+
+def _measure(q: Quantity, predicate: str) -> tuple[str, float]:
+    """Measure and sign from the unit and the words in front (下降0.1% -> growth -0.1)."""
+    words = predicate[-12:]
+    down = any(w in words for w in GROWTH_DOWN)
+    up = any(w in words for w in GROWTH_UP) or any(w in words for w in COMPARISON)
+    sign = -1.0 if down and not _last_is_up(words) else 1.0
+    if q.unit == "百分点":
+        return "pp_change", sign
+    if q.unit == "倍":
+        return ("growth_pct", sign) if (up or down) and "是" not in words[-6:] else ("multiple", 1.0)
+    if q.unit == "%" and (up or down):
+        return "growth_pct", sign
+    return "level", 1.0
+
+
+def _last_is_up(words: str) -> bool:
+    """增长…下降: the word nearest the number decides."""
+    last_up = max((words.rfind(w) for w in GROWTH_UP), default=-1)
+    last_down = max((words.rfind(w) for w in GROWTH_DOWN), default=-1)
+    return last_up > last_down
+
+
+def _qualifier(text: str, q: Quantity, window: str) -> str | None:
+    tail = window.rstrip()[-4:]
+    for word, qual in QUALIFIER_BEFORE:
+        if tail.endswith(word):
+            return qual
+    return None
+
+
+def _qualifier_after(text: str, q: Quantity) -> str | None:
+    after = text[q.end : q.end + 2]
+    for word, qual in QUALIFIER_AFTER:
+        if after.startswith(word):
+            return qual
+    return None
+
+
+def _region(text, lo, pos, previous, label, doc_region) -> str:
+    """A region named as the subject of the clause owns the figure; else the default."""
+    start = _clause_start(text, pos)
+    for a, b, name in reversed(catalog.find_regions(text[start:pos])):
+        if a <= 6 or text[start + b : start + b + 1].isdigit():
+            return name
+    if previous:
+        return previous[-1].region
+    return doc_region
+
+
+def _period(sentence: Sentence, periods, pos: int) -> tuple[str, str]:
+    year, suffix, ptype = sentence.year, sentence.suffix, sentence.period_type
+    for p in periods:
+        if p.start >= pos:
+            break
+        if p.year:
+            year, suffix, ptype = p.year, p.suffix, p.period_type
+        else:
+            suffix, ptype = p.suffix, p.period_type
+    if year is None:
+        return "", ptype
+    return period_key(year, suffix), ptype
+
+
+def _status(sentence: Sentence, text: str, pos: int, prelim: bool = False) -> str:
+    if sentence.mode == "plan":
+        return "target"
+    before = text[:pos]
+    if any(w in before for w in TARGET_WORDS):
+        return "target"
+    if any(w in before for w in ESTIMATE_WORDS):
+        return "estimate"
+    if prelim or any(w in text for w in PRELIMINARY_WORDS):
+        return "preliminary"  # 初步核算 covers the rest of its paragraph (其中…)
+    return "actual"

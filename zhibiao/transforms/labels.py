@@ -1,0 +1,135 @@
+"""Labels of figures: the noun phrase a quantity states, with 分别 lists expanded.
+
+Chinese official prose names the indicator before the number (固定资产投资完成140亿元),
+after it for counts (制定了218项工作措施), once for a whole list (粮食、蔬菜、肉蛋奶产量分别
+达到…), or not at all when a growth follows its level (…140亿元、增长17.7%).
+"""
+
+from __future__ import annotations
+
+import re
+
+from zhibiao.transforms.lexicon import (
+    HEAD_NOUNS,
+    LEADING_VERBS,
+    PAIR_EXPANSIONS,
+    PREDICATE_WORDS,
+)
+
+# Words after a count that end the noun phrase it counts (…18项位居全区前列).
+_AFTER_STOP = re.compile(
+    r"(?:有|完成|实现|开工|建成|位居|通过|被|获|纳入|入选|全部|均|已|达|成功|得到|参与|"
+    r"投入|投用|覆盖|受益|惠及|累计|共|和|及|与|并|的)"
+)
+# Classifiers after which a noun phrase usually follows the count (44个项目 / 项目44个).
+COUNT_UNITS = frozenset("个项家套件所座处条台辆张间栋头只株批宗笔篇部种类村册份块枚艘名户场")
+# Verbs that open a clause before an object noun: stripped from the front of a label.
+_OPENING_VERBS = re.compile(
+    r"^(?:制定了?|出台了?|实施了?|建成了?|新建了?|建设了?|完成了?|开展了?|打造了?|培育了?|"
+    r"引进了?|发放了?|组织了?|解决了?|办理了?|深入开展|开工建设|启动了?|推进|落实|创建了?|"
+    r"吸纳|带动|实现了?|达到|累计|全年|今年|去年|当年|同时|其中|此外|另外|共有|拥有|现有|"
+    r"预计|力争|确保|争取|计划|年末|年底|全市|全区|全省|全州|全县|全国)"
+)
+_TRAILING = tuple(sorted(PREDICATE_WORDS, key=len, reverse=True))
+_LEADING = tuple(sorted(LEADING_VERBS, key=len, reverse=True))
+_JUNK = re.compile(r"^[，,、：:；;\s（）()“”\"]+|[，,、：:；;\s（(“\"]+$")
+_MAX_LABEL = 24
+
+
+def clean_label(text: str) -> str:
+    """Strip predicate words at the end and opening verbs at the front."""
+    text = _JUNK.sub("", text)
+    changed = True
+    while changed and text:
+        changed = False
+        for w in _TRAILING:
+            if text.endswith(w) and len(text) > len(w):
+                text, changed = text[: -len(w)], True
+                break
+        for w in _LEADING:
+            if text.startswith(w) and len(text) > len(w) + 1:
+                text, changed = text[len(w) :], True
+                break
+        m = _OPENING_VERBS.match(text)
+        if m and len(text) > m.end() + 1:
+            text, changed = text[m.end() :], True
+        text = _JUNK.sub("", text)
+    return _shorten(text)
+
+
+def _shorten(text: str) -> str:
+    """Long before-texts carry a whole clause; the label is the tail after the last 等/的/，."""
+    if len(text) <= _MAX_LABEL:
+        return text
+    for sep in ("等", "的", "”", "，", "、"):
+        i = text.rfind(sep)
+        if 0 <= i < len(text) - 2:
+            tail = text[i + 1 :]
+            if len(tail) <= _MAX_LABEL:
+                return tail
+    return text[-_MAX_LABEL:]
+
+
+def label_after(text: str, end: int) -> str:
+    """The noun phrase right after a count (218项工作措施 -> 工作措施), or ''."""
+    tail = text[end:]
+    m = re.match(r"[\u4e00-\u9fff“”\"]+", tail)
+    if not m:
+        return ""
+    phrase = m.group(0)
+    if phrase.startswith(("以上", "左右", "以内", "以下", "之内", "上下", "余", "多")):
+        return ""
+    stop = _AFTER_STOP.search(phrase, 1)
+    if stop:
+        phrase = phrase[: stop.start()]
+    return phrase.strip("“”\"") if len(phrase) >= 2 else ""
+
+
+def expand_list(label: str, n: int) -> list[str] | None:
+    """Split a 分别 label into n labels: by 、/和/及/与, or by a pair word (城乡, 产销)."""
+    items = [i for i in re.split(r"、|和|及|与|以及", label) if i]
+    if len(items) == n and n > 1:
+        return _share_affixes(items)
+    if n == 2:
+        for pair, (a, b) in sorted(PAIR_EXPANSIONS.items(), key=lambda kv: -len(kv[0])):
+            i = label.find(pair)
+            if i >= 0:
+                head, tail = label[:i], label[i + len(pair) :]
+                if pair in ("产销", "产销量", "收支"):
+                    return [head + a, head + b]
+                return [head + a + tail, head + b + tail]
+    return None
+
+
+def _share_affixes(items: list[str]) -> list[str]:
+    """粮食、蔬菜、肉蛋奶产量 -> …产量 each; 民航客运、货邮吞吐量 -> 民航… each."""
+    head = next((h for h in HEAD_NOUNS if items[-1].endswith(h)), None)
+    out = list(items)
+    if head:
+        out = [i if i.endswith(head) or _has_head(i) else i + head for i in out[:-1]] + [out[-1]]
+    first = out[0]
+    for j in range(1, len(out)):
+        prefix = _shared_prefix(first, out[j])
+        if prefix:
+            out[j] = prefix + out[j]
+    return out
+
+
+def _has_head(item: str) -> bool:
+    return any(item.endswith(h) for h in HEAD_NOUNS) and len(item) > 3
+
+
+# 民航客运 / 货邮吞吐量: the first item's modifier (民航) goes to the items that start with a
+# coordinate word of the same kind (客运 ~ 货邮/货运, 城镇 ~ 农村, 进口 ~ 出口).
+_COORDINATE = ("客运", "货运", "货邮", "旅客", "城镇", "农村", "进口", "出口", "一般", "城市")
+
+
+def _shared_prefix(first: str, other: str) -> str:
+    if not other.startswith(_COORDINATE):
+        return ""
+    for word in _COORDINATE:
+        i = first.find(word)
+        if i > 0:
+            prefix = first[:i]
+            return "" if other.startswith(prefix) else prefix
+    return ""

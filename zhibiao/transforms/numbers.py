@@ -1,0 +1,124 @@
+"""Find the quantities in one sentence: number, magnitude, 余/多, unit, range, as printed.
+
+Only a number followed by a known unit, %, ‰, 个百分点 or 倍 is a quantity; everything else
+(years, ordinals, codes such as G318 or 12345, numbers inside quotes and book titles) is not.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from zhibiao.transforms.lexicon import (
+    MAGNITUDES,
+    MORE_THAN,
+    PERCENT,
+    PERMILLE,
+    PP_WORDS,
+    TIMES,
+    UNITS,
+)
+from zhibiao.transforms.numerals import spell_out_chinese_numerals
+
+
+@dataclass(frozen=True)
+class Quantity:
+    """One printed quantity; start/end index the (numeral-normalised) sentence."""
+
+    start: int
+    end: int
+    value: float  # in the base unit; for %, ‰, 百分点 and 倍 the printed number
+    value_high: float | None  # upper end of a range
+    raw_value: str  # "1317.7", "3-5"
+    raw_unit: str  # "万人次", "%", "个百分点"
+    unit: str  # base unit: 元, 人次, %, ‰, 百分点, 倍 ...
+    more_than: bool  # 余/多 between number and unit
+
+
+def _alternation(words) -> str:
+    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+
+
+_NUM = r"\d+(?:\.\d+)?"
+# 千 and 百 are magnitudes unless they start a unit (千瓦时, 千米, 千克, 百分点).
+_MAG = _alternation(MAGNITUDES).replace("千", "千(?!瓦|米|克)").replace("百", "百(?!分)")
+_UNIT = _alternation([*UNITS, PERCENT, PERMILLE, TIMES, *PP_WORDS])
+_MORE = _alternation(MORE_THAN)
+_RANGE_SEP = r"(?:-|－|—|–|~|～|至|到)"
+# number [unit]? - number | number, then magnitude, 余/多, magnitude (1300余万), unit.
+_QUANTITY = re.compile(
+    rf"(?P<neg>-)?(?P<lo>{_NUM})"
+    rf"(?:(?P<lounit>%|(?:{_MAG})?(?:{_UNIT}))?{_RANGE_SEP}(?P<hi>{_NUM}))?"
+    rf"(?P<mag1>{_MAG})?(?P<more>{_MORE})?(?P<mag2>{_MAG})?(?P<unit>{_UNIT})"
+)
+_QUOTES = re.compile(r"“[^”]{0,60}”|《[^》]{0,80}》|「[^」]{0,60}」|『[^』]{0,60}』|\"[^\"]{0,60}\"")
+# Characters in front of a number that make it part of a code or an ordinal.
+_NOT_BEFORE = set("第AaBbCcDdEeFfGgHhIiJjKkLlMmNnOoPpQqRrSsTtUuVvWwXxYyZz#№")
+# 3个月, 5个工作日: a duration, not a count.
+_DURATION_AFTER = ("月", "工作日", "小时")
+
+
+def quoted_spans(sentence: str) -> list[tuple[int, int]]:
+    """Spans of quoted names and titles: the numbers inside them are names (“11364”)."""
+    return [m.span() for m in _QUOTES.finditer(sentence)]
+
+
+def _inside(pos: int, spans: list[tuple[int, int]]) -> bool:
+    return any(a <= pos < b for a, b in spans)
+
+
+def _scale(match: re.Match) -> tuple[float, str, str]:
+    """Factor to the base unit, base unit, and the unit as printed with its magnitude."""
+    unit = match["unit"]
+    mags = [m for m in (match["mag1"], match["mag2"]) if m]
+    factor = 1.0
+    for m in mags:
+        factor *= MAGNITUDES[m]
+    if unit in UNITS:
+        base, unit_factor = UNITS[unit]
+        return factor * unit_factor, base, "".join(mags) + unit
+    if unit in PP_WORDS:
+        return 1.0, "百分点", unit
+    return 1.0, unit, unit  # %, ‰, 倍
+
+
+def find_quantities(sentence: str) -> tuple[str, list[Quantity]]:
+    """The sentence with Chinese numerals spelled as digits, and its quantities in order."""
+    text = spell_out_chinese_numerals(sentence)
+    quotes = quoted_spans(text)
+    found: list[Quantity] = []
+    for m in _QUANTITY.finditer(text):
+        if not _accept(text, m, quotes):
+            continue
+        factor, base, raw_unit = _scale(m)
+        sign = -1.0 if m["neg"] else 1.0
+        lo = sign * float(m["lo"]) * factor
+        hi = float(m["hi"]) * factor if m["hi"] else None
+        raw = (m["neg"] or "") + m["lo"] + (f"-{m['hi']}" if m["hi"] else "")
+        found.append(
+            Quantity(m.start(), m.end(), lo, hi, raw, raw_unit, base, bool(m["more"]))
+        )
+    return text, found
+
+
+def _accept(text: str, m: re.Match, quotes: list[tuple[int, int]]) -> bool:
+    start = m.start("neg") if m["neg"] else m.start("lo")
+    if start > 0 and (text[start - 1] in _NOT_BEFORE or text[start - 1] == "."):
+        return False
+    if m["neg"] and start > 0 and text[start - 1].isdigit():
+        return False
+    if _inside(m.start("lo"), quotes):
+        return False
+    after = text[m.end() : m.end() + 3]
+    if m["unit"] == "个" and after.startswith(_DURATION_AFTER):
+        return False
+    if after[:1].isascii() and after[:1].isalpha():
+        return False  # 5G, 4A级
+    # 20余年, 3天: a unit of time only counts when it is the quantity itself (岁, 天 stay).
+    return not (m["unit"] == "度" and not _looks_like_energy(text, m))
+
+
+def _looks_like_energy(text: str, m: re.Match) -> bool:
+    """度 is a kWh only beside electricity words; elsewhere it is degrees or a season."""
+    window = text[max(0, m.start() - 12) : m.start()]
+    return "电" in window

@@ -1,0 +1,138 @@
+"""Split a document into sentences that carry their context: heading, year, review or plan.
+
+Official documents state the year and the mood once, in a heading ("2023年工作回顾",
+"2024年工作安排", "2024年1-6月主要经济指标"), and every sentence below inherits them.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from zhibiao.transforms.periods import find_periods
+
+# Headings that open a part stating plans (figures there are targets) or a review.
+PLAN_HEADINGS = (
+    "工作安排",
+    "工作任务",
+    "主要任务",
+    "目标任务",
+    "预期目标",
+    "工作部署",
+    "总体要求",
+    "工作思路",
+    "计划",
+    "工作打算",
+)
+REVIEW_HEADINGS = ("回顾", "工作总结", "主要成绩", "过去一年", "过去五年", "发展成就")
+_SENTENCE_END = re.compile(r"(?<=[。！？；!?;])")
+_HEADING_MAX = 40
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """One sentence with the context it inherits from the document."""
+
+    text: str
+    index: int
+    paragraph: int
+    heading: str | None  # the nearest heading above
+    year: int | None  # year in force: heading year, else document year
+    suffix: str  # sub-year period in force from a heading ("M01-M06") or ""
+    period_type: str
+    mode: str  # review, plan or release
+
+
+@dataclass
+class _Context:
+    year: int | None
+    suffix: str = ""
+    period_type: str = "year"
+    mode: str = "release"
+    heading: str | None = None
+
+
+def is_heading(line: str) -> bool:
+    """A short line without sentence punctuation is a heading (titles, 一、…, （一）…)."""
+    line = line.strip()
+    if not line or len(line) > _HEADING_MAX:
+        return False
+    return not re.search(r"[。；！？!?;]$", line) or bool(re.match(r"^[（(][一二三四五六七八九十]+[）)]", line)) and len(line) < 30
+
+
+def _apply_heading(ctx: _Context, line: str, report_year: int | None) -> None:
+    ctx.heading = line.strip()
+    if _DATE_LINE.search(line) and not any(w in line for w in _TITLE_WORDS):
+        return  # 2024年3月28日 under a title dates the release, it is not the period
+    periods = find_periods(line)
+    years = [p.year for p in periods if p.year]
+    if years:
+        ctx.year = years[0]
+    elif report_year and any(w in line for w in REVIEW_HEADINGS):
+        ctx.year = report_year - 1  # 过去一年工作回顾 in the 2024 report reviews 2023
+    elif report_year and any(w in line for w in PLAN_HEADINGS):
+        ctx.year = report_year
+    subs = [p for p in periods if p.suffix]
+    if subs:
+        ctx.suffix, ctx.period_type = subs[0].suffix, subs[0].period_type
+    elif years:
+        ctx.suffix, ctx.period_type = "", "year"
+    if any(w in line for w in PLAN_HEADINGS):
+        ctx.mode = "plan"
+    elif any(w in line for w in REVIEW_HEADINGS):
+        ctx.mode = "review"
+
+
+def iter_sentences(
+    text: str, *, year: int | None = None, work_report: bool = False
+) -> Iterator[Sentence]:
+    """Sentences in order; `year` is the document's reference year when headings give none.
+
+    In a work report `year` is the year of the report: its review part states the year
+    before, its plan part the year itself, whatever the headings spell out.
+    """
+    report_year = year if work_report else None
+    ctx = _Context(year=year)
+    index = 0
+    for para_no, line in enumerate(text.split("\n")):
+        line = line.strip()
+        if not line:
+            continue
+        if is_heading(line):
+            _apply_heading(ctx, line, report_year)
+        elif len(line) < 120 and any(w in line[:30] for w in PLAN_HEADINGS if w != "计划"):
+            # "2024年政府工作的总体要求是：…" opens the plan without a heading line.
+            if ctx.mode == "review" and re.match(r"^(?:19|20)\d{2}年", line):
+                _apply_heading(ctx, line[:20], report_year)
+        for part in _SENTENCE_END.split(line):
+            part = part.strip()
+            if not part:
+                continue
+            yield Sentence(
+                part, index, para_no, ctx.heading, ctx.year, ctx.suffix, ctx.period_type, ctx.mode
+            )
+            index += 1
+
+
+_TITLE_WORDS = ("公报", "经济运行", "政府工作报告", "主要经济指标", "统计", "经济", "情况")
+_DATE_LINE = re.compile(r"\d{1,2}月\d{1,2}日|发布|来源|时间")
+
+
+def document_year(text: str) -> int | None:
+    """The reference year of a document from its title, not from its date line."""
+    lines = [ln for ln in text.split("\n")[:10] if ln.strip()]
+    titled = [ln for ln in lines if any(w in ln for w in _TITLE_WORDS)]
+    for line in titled + lines:
+        if _DATE_LINE.search(line) and line not in titled:
+            continue
+        years = [p.year for p in find_periods(line) if p.year]
+        if years:
+            return years[0]
+    return None
+
+
+def is_work_report(text: str) -> bool:
+    """政府工作报告: review the year before, plan the year of the report."""
+    head = text[:400]
+    return "政府工作报告" in head or head.lstrip().startswith("各位代表")
