@@ -1,0 +1,208 @@
+"""load_sources(): good registries load, and every bad entry is named with its exact field."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from pathlib import Path
+
+import pytest
+import yaml
+
+from zhibiao.registry import RegistryError, Source, load_sources
+
+GOOD = [
+    {
+        "id": "linzhi-gwr-2024",
+        "url": "data/sources/linzhi-2024-government-work-report.txt",
+        "kind": "work_report",
+        "region": "林芝市",
+        "published_on": date(2024, 1, 15),
+    },
+    {
+        "id": "xizang-monthly",
+        "url": "https://tjj.xizang.gov.cn/monthly.html",
+        "kind": "monthly_release",
+        "region": "西藏自治区",
+        "publisher": "西藏自治区统计局",
+        "cadence": "monthly",
+    },
+]
+
+
+def write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "sources.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def registry_with(tmp_path: Path, third: object) -> Path:
+    """Two good entries, then the entry under test as entry 3."""
+    return write(tmp_path, yaml.safe_dump({"sources": [*GOOD, third]}, allow_unicode=True))
+
+
+def test_a_good_registry_loads_with_paths_resolved_against_its_folder(tmp_path):
+    (tmp_path / "conf").mkdir()
+    path = write(
+        tmp_path / "conf",
+        """
+sources:
+  - id: linzhi-gwr-2024
+    url: ../data/sources/linzhi-2024-government-work-report.txt
+    kind: work_report
+    region: 林芝市
+    published_on: 2024-01-15
+  - id: linzhi-bulletin-2023
+    url: https://www.linzhi.gov.cn/bulletin-2023.html
+    kind: statistical_bulletin
+    region: " 林芝市 "
+    publisher: 林芝市统计局
+    cadence: yearly
+    title: 林芝市2023年国民经济和社会发展统计公报
+  - id: local-file-url
+    url: file:///srv/zhibiao/data/x.txt
+    kind: news
+    region: 林芝市
+    published_on: "2024-02-01"
+""",
+    )
+    sources = load_sources(path)
+    assert sources[0] == Source(
+        id="linzhi-gwr-2024",
+        url=str(tmp_path / "data" / "sources" / "linzhi-2024-government-work-report.txt"),
+        kind="work_report",
+        region="林芝市",
+        published_on=date(2024, 1, 15),
+    )
+    assert sources[1].url == "https://www.linzhi.gov.cn/bulletin-2023.html"
+    assert (sources[1].region, sources[1].cadence, sources[1].published_on) == (
+        "林芝市",
+        "yearly",
+        None,
+    )
+    assert sources[1].title == "林芝市2023年国民经济和社会发展统计公报"
+    assert (sources[2].url, sources[2].published_on) == (
+        "file:///srv/zhibiao/data/x.txt",
+        date(2024, 2, 1),
+    )
+
+
+BASE = {"id": "linzhi-bulletin-2023", "url": "b.html", "kind": "news", "region": "林芝市"}
+PREFIX = "entry 3 (linzhi-bulletin-2023): field"
+
+BAD_ENTRIES = [
+    (
+        {**BASE, "kind": "bulletin"},
+        f"{PREFIX} 'kind' must be one of work_report, statistical_bulletin, monthly_release, "
+        "quarterly_release, news; got 'bulletin'",
+    ),
+    ({k: v for k, v in BASE.items() if k != "url"}, f"{PREFIX} 'url' is required"),
+    ({k: v for k, v in BASE.items() if k != "kind"}, f"{PREFIX} 'kind' is required"),
+    ({k: v for k, v in BASE.items() if k != "region"}, f"{PREFIX} 'region' is required"),
+    ({**BASE, "region": ""}, f"{PREFIX} 'region' is required"),
+    ({**BASE, "region": "   "}, f"{PREFIX} 'region' must not be blank"),
+    ({k: v for k, v in BASE.items() if k != "id"}, "entry 3 (no id): field 'id' is required"),
+    (
+        {**BASE, "id": "Linzhi Bulletin"},
+        "entry 3 (Linzhi Bulletin): field 'id' must be lowercase letters and digits joined by "
+        "single hyphens (at most 100 characters); got 'Linzhi Bulletin'",
+    ),
+    (
+        {**BASE, "id": 2023},
+        "entry 3 (2023): field 'id' must be text; got int 2023 (quote it)",
+    ),
+    ({**BASE, "id": "linzhi-gwr-2024"}, "entry 3 (linzhi-gwr-2024): field 'id' duplicates entry 1"),
+    (
+        {**BASE, "url": "ftp://ftp.linzhi.gov.cn/b.pdf"},
+        f"{PREFIX} 'url' scheme must be one of http, https, file or a relative path; got 'ftp'",
+    ),
+    ({**BASE, "url": "https:///b.html"}, f"{PREFIX} 'url' has no host; got 'https:///b.html'"),
+    (
+        {**BASE, "url": "file://otherhost/b.txt"},
+        f"{PREFIX} 'url' file URL must be file:///absolute/path; got 'file://otherhost/b.txt'",
+    ),
+    (
+        {**BASE, "cadence": "annual"},
+        f"{PREFIX} 'cadence' must be one of daily, weekly, monthly, quarterly, yearly, "
+        "irregular; got 'annual'",
+    ),
+    (
+        {**BASE, "published_on": "15/01/2024"},
+        f"{PREFIX} 'published_on' must be a date YYYY-MM-DD; got '15/01/2024'",
+    ),
+    (
+        {**BASE, "published_on": "2024-13-01"},
+        f"{PREFIX} 'published_on' must be a date YYYY-MM-DD; got '2024-13-01'",
+    ),
+    (
+        {**BASE, "published_on": 2024},
+        f"{PREFIX} 'published_on' must be a date YYYY-MM-DD; got 2024",
+    ),
+    (
+        {**BASE, "publised_on": date(2024, 1, 15)},
+        f"{PREFIX} 'publised_on' is not a known field (did you mean 'published_on'?)",
+    ),
+    (
+        {**BASE, "licence": "CC-BY"},
+        f"{PREFIX} 'licence' is not a known field; known fields: id, url, kind, region, "
+        "publisher, cadence, published_on, title",
+    ),
+    (
+        {**BASE, "publisher": ["a", "b"]},
+        f"{PREFIX} 'publisher' must be text; got list ['a', 'b'] (quote it)",
+    ),
+    ("linzhi-bulletin-2023", "entry 3: must be a mapping of fields; got str"),
+]
+
+
+def _field(message: str) -> str:
+    match = re.search(r"field '(\w+)'", message)
+    return match.group(1) if match else "entry"
+
+
+@pytest.mark.parametrize(
+    ("entry", "message"),
+    BAD_ENTRIES,
+    ids=[f"{i}-{_field(m)}" for i, (_, m) in enumerate(BAD_ENTRIES)],
+)
+def test_a_bad_entry_is_named_by_index_id_and_field(tmp_path, entry, message):
+    path = registry_with(tmp_path, entry)
+    with pytest.raises(RegistryError) as info:
+        load_sources(path)
+    assert str(info.value) == f"{path}: {message}"
+
+
+def test_datetime_is_not_a_date(tmp_path):
+    path = write(
+        tmp_path,
+        "sources:\n  - {id: a, url: a.txt, kind: news, region: r, published_on: 2024-01-15 08:00:00}\n",
+    )
+    with pytest.raises(RegistryError, match=r"entry 1 \(a\): field 'published_on' must be a date"):
+        load_sources(path)
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("", "top level must be a mapping with a 'sources' list"),
+        ("- id: a\n", "top level must be a mapping with a 'sources' list"),
+        ("sources: {id: a}\n", "top level must be a mapping with a 'sources' list"),
+        ("sources: [\n", "not valid YAML: "),
+        ("sources:\n  - id: a\n    url: a.txt\n    url: b.txt\n", "key 'url' given twice"),
+    ],
+)
+def test_a_bad_file_says_what_is_wrong(tmp_path, text, message):
+    path = write(tmp_path, text)
+    with pytest.raises(RegistryError) as info:
+        load_sources(path)
+    assert str(info.value).startswith(f"{path}: ") and message in str(info.value)
+    assert "\n" not in str(info.value)
+
+
+def test_a_missing_file(tmp_path):
+    with pytest.raises(RegistryError, match="cannot read"):
+        load_sources(tmp_path / "nope.yaml")
+
+
+def test_an_empty_list_is_a_valid_registry(tmp_path):
+    assert load_sources(write(tmp_path, "sources: []\n")) == []

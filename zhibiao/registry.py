@@ -1,0 +1,202 @@
+"""The source registry: sources.yaml read, checked, and turned into Source records."""
+
+from __future__ import annotations
+
+import difflib
+import os
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, fields
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import yaml
+
+KINDS = ("work_report", "statistical_bulletin", "monthly_release", "quarterly_release", "news")
+CADENCES = ("daily", "weekly", "monthly", "quarterly", "yearly", "irregular")
+URL_SCHEMES = ("http", "https", "file")
+# Lowercase words joined by single hyphens: safe in file names, URLs and SQL literals.
+ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+ID_MAX_LENGTH = 100
+ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+class RegistryError(ValueError):
+    """sources.yaml cannot be used; the message names the file, the entry and the field."""
+
+
+@dataclass(frozen=True)
+class Source:
+    """One entry of sources.yaml; url is absolute (relative paths already resolved)."""
+
+    id: str
+    url: str
+    kind: str
+    region: str
+    publisher: str | None = None
+    cadence: str | None = None
+    published_on: date | None = None
+    title: str | None = None
+
+
+_Fail = Callable[[str, str], RegistryError]
+
+REQUIRED = ("id", "url", "kind", "region")
+KNOWN_FIELDS = tuple(f.name for f in fields(Source))
+
+
+def load_sources(path: str | os.PathLike[str]) -> list[Source]:
+    """Read the registry, refusing it whole at the first bad entry.
+
+    A partial registry would make a source silently vanish from the nightly run, which
+    then looks exactly like a source that stopped publishing.
+    """
+    path = Path(path)
+    entries = _read_entries(path)
+    sources: list[Source] = []
+    seen: dict[str, int] = {}
+    for index, entry in enumerate(entries, start=1):
+        source = _parse_entry(path, index, entry)
+        if source.id in seen:
+            raise _entry_error(path, index, source.id, "id", f"duplicates entry {seen[source.id]}")
+        seen[source.id] = index
+        sources.append(source)
+    return sources
+
+
+class _StrictLoader(yaml.SafeLoader):
+    """SafeLoader that refuses a key given twice, which PyYAML would silently overwrite."""
+
+
+def _construct_mapping(loader: _StrictLoader, node: yaml.MappingNode) -> dict[Any, Any]:
+    keys: set[Any] = set()
+    for key_node, _ in node.value:
+        key = loader.construct_object(key_node)
+        if key in keys:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"key {key!r} given twice", key_node.start_mark
+            )
+        keys.add(key)
+    return loader.construct_mapping(node)
+
+
+_StrictLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+
+
+def _read_entries(path: Path) -> list[Any]:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise RegistryError(f"{path}: cannot read: {exc}") from None
+    try:
+        document = yaml.load(text, Loader=_StrictLoader)  # a SafeLoader: no arbitrary objects
+    except yaml.YAMLError as exc:
+        detail = " ".join(str(exc).split())
+        raise RegistryError(f"{path}: not valid YAML: {detail}") from None
+    if not isinstance(document, dict) or not isinstance(document.get("sources"), list):
+        raise RegistryError(f"{path}: top level must be a mapping with a 'sources' list")
+    return document["sources"]
+
+
+def _parse_entry(path: Path, index: int, entry: Any) -> Source:
+    if not isinstance(entry, dict):
+        raise RegistryError(
+            f"{path}: entry {index}: must be a mapping of fields; got {type(entry).__name__}"
+        )
+    raw_id = entry.get("id")
+    label = str(raw_id).strip() if isinstance(raw_id, str | int) else ""
+    label = label or "no id"
+
+    def fail(name: str, problem: str) -> RegistryError:
+        return _entry_error(path, index, label, name, problem)
+
+    for name in entry:
+        if name not in KNOWN_FIELDS:
+            raise fail(str(name), "is not a known field" + _suggestion(str(name)))
+    for name in REQUIRED:
+        if entry.get(name) is None or entry.get(name) == "":
+            raise fail(name, "is required")
+    values = {name: _text(entry, name, fail) for name in KNOWN_FIELDS if name != "published_on"}
+    _check_id(values["id"], fail)
+    values["url"] = _resolve_url(values["url"], path.parent, fail)
+    _check_choice(values, "kind", KINDS, fail)
+    _check_choice(values, "cadence", CADENCES, fail)
+    values["published_on"] = _date(entry.get("published_on"), fail)
+    return Source(**values)
+
+
+def _entry_error(path: Path, index: int, label: str, name: str, problem: str) -> RegistryError:
+    return RegistryError(f"{path}: entry {index} ({label}): field '{name}' {problem}")
+
+
+def _suggestion(name: str) -> str:
+    close = difflib.get_close_matches(name, KNOWN_FIELDS, n=1, cutoff=0.8)
+    known = ", ".join(KNOWN_FIELDS)
+    return f" (did you mean '{close[0]}'?)" if close else f"; known fields: {known}"
+
+
+def _text(entry: dict[str, Any], name: str, fail: _Fail) -> str | None:
+    value = entry.get(name)
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        # YAML reads `id: 2023` as an int and `region: no` as False; say so plainly.
+        raise fail(name, f"must be text; got {type(value).__name__} {value!r} (quote it)")
+    value = value.strip()
+    if not value:
+        raise fail(name, "must not be blank")
+    return value
+
+
+def _check_id(value: str, fail: _Fail) -> None:
+    if len(value) > ID_MAX_LENGTH or not ID_PATTERN.match(value):
+        raise fail(
+            "id",
+            "must be lowercase letters and digits joined by single hyphens "
+            f"(at most {ID_MAX_LENGTH} characters); got {value!r}",
+        )
+
+
+def _check_choice(values: dict[str, Any], name: str, choices: tuple[str, ...], fail: _Fail) -> None:
+    value = values[name]
+    if value is not None and value not in choices:
+        raise fail(name, f"must be one of {', '.join(choices)}; got {value!r}")
+
+
+def _resolve_url(value: str, base: Path, fail: _Fail) -> str:
+    """Keep URLs as written, and make a bare path absolute against the registry's folder.
+
+    Resolving here, not at fetch time, keeps a source's identity independent of the
+    directory the scheduler happens to start in.
+    """
+    parts = urlsplit(value)
+    scheme = parts.scheme.lower()
+    if len(scheme) == 1:  # a Windows drive letter, not a scheme
+        scheme = ""
+    if scheme in ("http", "https"):
+        if not parts.hostname:
+            raise fail("url", f"has no host; got {value!r}")
+        return value
+    if scheme == "file":
+        if parts.netloc not in ("", "localhost") or not parts.path.startswith("/"):
+            raise fail("url", f"file URL must be file:///absolute/path; got {value!r}")
+        return value
+    if scheme:
+        allowed = ", ".join(URL_SCHEMES)
+        raise fail("url", f"scheme must be one of {allowed} or a relative path; got {scheme!r}")
+    return os.path.normpath(base.absolute() / Path(value).expanduser())
+
+
+def _date(value: Any, fail: _Fail) -> date | None:
+    if value is None:
+        return None
+    if isinstance(value, date) and not isinstance(value, datetime):
+        return value
+    if isinstance(value, str) and ISO_DATE.match(value.strip()):
+        try:
+            return date.fromisoformat(value.strip())
+        except ValueError:
+            pass
+    raise fail("published_on", f"must be a date YYYY-MM-DD; got {value!r}")
