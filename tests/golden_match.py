@@ -74,13 +74,22 @@ def _same_value(a: float, b: float) -> bool:
     return math.isclose(a, b, rel_tol=1e-6, abs_tol=1e-9)
 
 
+def _squash(text: str) -> str:
+    """Evidence compares without whitespace: decoding joins "面积 111.6" to "面积111.6"."""
+    return "".join(text.split())
+
+
 def golden_cases() -> list[Path]:
     return sorted(p for p in GOLDEN.iterdir() if (p / "expected.csv").exists())
 
 
 def load_case(folder: Path) -> tuple[bytes, str, dict, pd.DataFrame]:
     source = next(p for p in folder.iterdir() if p.stem == "source")
-    meta = yaml.safe_load((folder / "meta.yaml").read_text("utf-8")) if (folder / "meta.yaml").exists() else {}
+    meta = (
+        yaml.safe_load((folder / "meta.yaml").read_text("utf-8"))
+        if (folder / "meta.yaml").exists()
+        else {}
+    )
     expected = pd.read_csv(folder / "expected.csv", dtype=str, keep_default_na=False)
     return source.read_bytes(), source.name, meta or {}, expected
 
@@ -122,7 +131,7 @@ def _find(e: dict, ext: list[dict], used: set[int]) -> int | None:
             continue
         if not _same_value(float(x["value"]), value):
             continue
-        if e["evidence"] in str(x["evidence"]):
+        if _squash(e["evidence"]) in _squash(str(x["evidence"])):
             return j
         loose = j if loose is None else loose
     return None
@@ -130,13 +139,14 @@ def _find(e: dict, ext: list[dict], used: set[int]) -> int | None:
 
 def main() -> None:
     from zhibiao.transforms.decode import decode
-
     from zhibiao.transforms.extract import extract_figures
 
     for folder in golden_cases():
         raw, filename, meta, expected = load_case(folder)
-        text = decode(raw, filename=filename).text
-        got = extract_figures(text, region=meta.get("region"), year=meta.get("year"))
+        decoded = decode(raw, filename=filename)
+        got = extract_figures(
+            decoded.text, region=meta.get("region"), year=meta.get("year"), title=decoded.title
+        )
         print(score(folder.name, expected, got).report())
 
 

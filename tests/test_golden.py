@@ -1,9 +1,9 @@
 """The extractor against hand-labelled golden files: precision, recall, field accuracy."""
 
 import pytest
-from zhibiao.transforms.decode import decode
 
 from tests.golden_match import golden_cases, load_case, score
+from zhibiao.transforms.decode import decode
 from zhibiao.transforms.extract import extract_figures
 
 # The bar of issue 2 for the work report; issue 3's bar for the other releases.
@@ -16,8 +16,10 @@ DEFAULT_BAR = {"precision": 0.90, "recall": 0.88, "fields": 0.90}
 @pytest.mark.parametrize("folder", golden_cases(), ids=lambda p: p.name)
 def test_golden(folder):
     raw, filename, meta, expected = load_case(folder)
-    text = decode(raw, filename=filename).text
-    got = extract_figures(text, region=meta.get("region"), year=meta.get("year"))
+    decoded = decode(raw, filename=filename)
+    got = extract_figures(
+        decoded.text, region=meta.get("region"), year=meta.get("year"), title=decoded.title
+    )
     s = score(folder.name, expected, got)
     print(s.report())
     bar = BARS.get(folder.name, DEFAULT_BAR)

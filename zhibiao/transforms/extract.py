@@ -7,6 +7,7 @@ around it and from the context the sentence inherits (structure.py).
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 
@@ -26,8 +27,8 @@ from zhibiao.transforms.lexicon import (
     TARGET_WORDS,
 )
 from zhibiao.transforms.numbers import Quantity, find_quantities
-from zhibiao.transforms.ratios import find_ratios
 from zhibiao.transforms.periods import find_periods, period_key
+from zhibiao.transforms.ratios import find_ratios
 from zhibiao.transforms.structure import Sentence, document_year, is_work_report, iter_sentences
 
 EXTRACTOR_VERSION = "0.3.0"
@@ -61,27 +62,40 @@ class DocumentContext:
     year: int | None = None
 
 
-def extract_figures(text: str, *, region: str | None = None, year: int | None = None) -> pd.DataFrame:
-    """Figures of a whole document; `region`/`year` are the source's defaults."""
+def extract_figures(
+    text: str, *, region: str | None = None, year: int | None = None, title: str | None = None
+) -> pd.DataFrame:
+    """Figures of a whole document; `region`/`year` are the source's defaults.
+
+    `title` is the document's title when the text does not open with it (an HTML <title>):
+    it states the region and the period that every sentence below inherits.
+    """
+    if title and title.strip() not in text[:300]:
+        text = title.strip() + "\n" + text
     report = is_work_report(text)
     # A work report is dated by the caller (its title year is the plan year); a release's
     # own title year wins over its publication year (the 2023 bulletin is out in 2024).
     doc_year = (year or document_year(text)) if report else (document_year(text) or year)
     doc_region = _title_region(text) or region or ""
     rows: list[dict] = []
-    prelim, previous = False, None
+    prelim, previous, subject = False, None, None
     for sentence in iter_sentences(text, year=doc_year, work_report=report):
         # 初步核算 covers its sentence and the 其中 sentences that break its total down
         # (with the ；-joined parts of that breakdown).
-        continued = previous is not None and previous.paragraph == sentence.paragraph and (
-            previous.text.endswith(("；", ";"))
+        continued = (
+            previous is not None
+            and previous.paragraph == sentence.paragraph
+            and (previous.text.endswith(("；", ";")))
         )
         if any(w in sentence.text for w in PRELIMINARY_WORDS):
             prelim = True
         elif not sentence.text.startswith("其中") and not continued:
             prelim = False
+        if previous is None or previous.paragraph != sentence.paragraph:
+            subject = None
         previous = sentence
-        rows.extend(_sentence_rows(sentence, doc_region, prelim))
+        subject = _subject(sentence.text) or subject
+        rows.extend(_sentence_rows(sentence, doc_region, prelim, subject))
     frame = pd.DataFrame(rows, columns=FIGURE_COLUMNS)
     return frame.astype({"value": "float64", "value_high": "float64"})
 
@@ -95,7 +109,31 @@ def _title_region(text: str) -> str | None:
     return None
 
 
-def _sentence_rows(sentence: Sentence, doc_region: str, prelim: bool) -> list[dict]:
+def _subject(sentence: str) -> str | None:
+    """A region that opens a sentence (墨脱县持续做大茶产业，…) is its subject."""
+    found = catalog.find_regions(sentence[:8])
+    return found[0][2] if found and found[0][0] <= 1 else None
+
+
+# 全区 and 全市 are left out: in a prefecture's text 全市 is the prefecture, and in Tibet
+# 全区 is the autonomous region, whatever county the paragraph opened with.
+_ANAPHORA = {"县": ("全县", "该县", "本县"), "区": ("该区", "本区"), "市": ("该市", "本市")}
+
+
+def _default_region(sentence: str, subject: str | None, doc_region: str) -> str:
+    """The sentence's own subject, or the paragraph's when the sentence says 全县/该县."""
+    own = _subject(sentence)
+    if own:
+        return own
+    if subject and any(a in sentence for a in _ANAPHORA.get(subject[-1], ())):
+        return subject
+    return doc_region
+
+
+def _sentence_rows(
+    sentence: Sentence, doc_region: str, prelim: bool, subject: str | None = None
+) -> list[dict]:
+    doc_region = _default_region(sentence.text, subject, doc_region)
     text, quantities = find_quantities(sentence.text)
     quantities = quantities or []
     ratios = find_ratios(text)
@@ -107,19 +145,29 @@ def _sentence_rows(sentence: Sentence, doc_region: str, prelim: bool) -> list[di
     for f in figures:
         period, period_type = _period(sentence, periods, f.q.start)
         status = _status(sentence, text, f.q.start, prelim)
-        rows.append(_row(f, period, period_type, status, sentence.text))
+        rows.append(_row(f, period, period_type, status, sentence.full or sentence.text))
     for ratio in ratios:
         period, period_type = _period(sentence, periods, ratio.start)
         status = _status(sentence, text, ratio.start, prelim)
-        rows.extend(_ratio_rows(ratio, period, period_type, status, doc_region, sentence.text))
+        rows.extend(
+            _ratio_rows(
+                ratio, period, period_type, status, doc_region, sentence.full or sentence.text
+            )
+        )
     return rows
 
 
 def _ratio_rows(ratio, period, period_type, status, region, evidence) -> list[dict]:
     rows = []
     for label, raw in zip(ratio.labels, ratio.parts, strict=True):
-        f = _Figure(Quantity(ratio.start, ratio.end, float(raw), None, raw, "%", "%", False),
-                    label, region, "level", 1.0, "eq")
+        f = _Figure(
+            Quantity(ratio.start, ratio.end, float(raw), None, raw, "%", "%", False),
+            label,
+            region,
+            "level",
+            1.0,
+            "eq",
+        )
         rows.append(_row(f, period, period_type, status, evidence))
     return rows
 
@@ -130,6 +178,7 @@ def _row(f: _Figure, period: str, period_type: str, status: str, evidence: str) 
         value, unit = value * 100, "%"
         high = high * 100 if high is not None else None
     code = catalog.match_indicator(f.label) if f.label else None
+    period, period_type = _stock_period(f.label, code, period, period_type)
     return {
         "indicator_code": code or UNMAPPED,
         "indicator_label": f.label,
@@ -146,6 +195,27 @@ def _row(f: _Figure, period: str, period_type: str, status: str, evidence: str) 
         "qualifier": f.qualifier,
         "evidence": evidence,
     }
+
+
+@functools.cache
+def _kinds() -> dict[str, str]:
+    frame = catalog.load_catalog()
+    return dict(zip(frame["code"], frame["kind"], strict=True))
+
+
+_YTD = re.compile(r"^(?P<year>\d{4})M01-M(?P<month>\d{2})$")
+_STOCK_LABEL = ("余额", "年末", "月末", "期末", "末")
+
+
+def _stock_period(label: str, code: str | None, period: str, period_type: str) -> tuple[str, str]:
+    """A balance stated "1-6月" is the June-end stock: a stock has no cumulative period."""
+    m = _YTD.match(period)
+    if not m:
+        return period, period_type
+    stock = _kinds().get(code) == "stock" if code else False
+    if stock or label.endswith(_STOCK_LABEL[0]) or label.startswith(_STOCK_LABEL[1:4]):
+        return f"{m['year']}M{m['month']}", "month"
+    return period, period_type
 
 
 def _clause_start(text: str, pos: int) -> int:
@@ -249,7 +319,9 @@ def _split_shared(f: _Figure) -> list[_Figure]:
     return [_Figure(f.q, i, f.region, f.measure, f.sign, f.qualifier) for i in items]
 
 
-_VERB_END = re.compile(r"(?:完成|实施|建成|新建|建设|开展|打造|培育|引进|制定了?|出台|有|新增|达到|达|创建|解决|办理|组织|发放|调研|消除|改造)$")
+_VERB_END = re.compile(
+    r"(?:完成|实施|建成|新建|建设|开展|打造|培育|引进|制定了?|出台|有|新增|达到|达|创建|解决|办理|组织|发放|调研|消除|改造)$"
+)
 
 
 def _ends_with_verb(window: str) -> bool:
@@ -265,7 +337,9 @@ def _measure(q: Quantity, predicate: str) -> tuple[str, float]:
     if q.unit == "百分点":
         return "pp_change", sign
     if q.unit == "倍":
-        return ("growth_pct", sign) if (up or down) and "是" not in words[-6:] else ("multiple", 1.0)
+        return (
+            ("growth_pct", sign) if (up or down) and "是" not in words[-6:] else ("multiple", 1.0)
+        )
     if q.unit == "%" and (up or down):
         return "growth_pct", sign
     return "level", 1.0

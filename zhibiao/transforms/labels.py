@@ -82,7 +82,7 @@ def label_after(text: str, end: int) -> str:
     stop = _AFTER_STOP.search(phrase, 1)
     if stop:
         phrase = phrase[: stop.start()]
-    return phrase.strip("“”\"") if len(phrase) >= 2 else ""
+    return phrase.strip('“”"') if len(phrase) >= 2 else ""
 
 
 def expand_list(label: str, n: int) -> list[str] | None:

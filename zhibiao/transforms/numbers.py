@@ -51,7 +51,9 @@ _QUANTITY = re.compile(
     rf"(?:(?P<lounit>%|(?:{_MAG})?(?:{_UNIT}))?{_RANGE_SEP}(?P<hi>{_NUM}))?"
     rf"(?P<mag1>{_MAG})?(?P<more>{_MORE})?(?P<mag2>{_MAG})?(?P<unit>{_UNIT})"
 )
-_QUOTES = re.compile(r"“[^”]{0,60}”|《[^》]{0,80}》|「[^」]{0,60}」|『[^』]{0,60}』|\"[^\"]{0,60}\"")
+_QUOTES = re.compile(
+    r"“[^”]{0,60}”|《[^》]{0,80}》|「[^」]{0,60}」|『[^』]{0,60}』|\"[^\"]{0,60}\""
+)
 # Characters in front of a number that make it part of a code or an ordinal.
 _NOT_BEFORE = set("第AaBbCcDdEeFfGgHhIiJjKkLlMmNnOoPpQqRrSsTtUuVvWwXxYyZz#№")
 # 3个月, 5个工作日: a duration, not a count.
@@ -95,9 +97,7 @@ def find_quantities(sentence: str) -> tuple[str, list[Quantity]]:
         lo = sign * float(m["lo"]) * factor
         hi = float(m["hi"]) * factor if m["hi"] else None
         raw = (m["neg"] or "") + m["lo"] + (f"-{m['hi']}" if m["hi"] else "")
-        found.append(
-            Quantity(m.start(), m.end(), lo, hi, raw, raw_unit, base, bool(m["more"]))
-        )
+        found.append(Quantity(m.start(), m.end(), lo, hi, raw, raw_unit, base, bool(m["more"])))
     return text, found
 
 

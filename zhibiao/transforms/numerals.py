@@ -19,7 +19,9 @@ _NUMERAL = f"[{_DIGITS}{_PLACES}]+(?:点[{_DIGITS}]+)?"
 _PERCENT = re.compile(rf"百分之({_NUMERAL})")
 _PERMILLE = re.compile(rf"千分之({_NUMERAL})")
 _UNIT_WORDS = "|".join(sorted((re.escape(u) for u in UNITS), key=len, reverse=True))
-_COUNTED = re.compile(rf"(?<![第{_DIGITS}{_PLACES}])({_NUMERAL})(余|多)?(?=(?:万|亿)?(?:{_UNIT_WORDS}))")
+_COUNTED = re.compile(
+    rf"(?<![第{_DIGITS}{_PLACES}])({_NUMERAL})(余|多)?(?=(?:万|亿)?(?:{_UNIT_WORDS}))"
+)
 
 
 def _to_digits(numeral: str) -> str | None:

@@ -37,8 +37,14 @@ _PHRASES: list[tuple[re.Pattern, str]] = [
     (re.compile(r"(?<!前)第?(?P<q>[一二三四1-4])季度"), "quarter"),
     (re.compile(r"(?P<h>上|下)半年"), "half"),
     (re.compile(rf"(?<![\d\-－—~～至到])(?P<m>{_MONTH})月份?(?![\d日号])"), "month"),
-    (re.compile(r"全年|年末|年底"), "year"),
+    (re.compile(r"(?<!完成)(?:全年|年末|年底)(?!目标|任务|计划|预算)"), "year"),
 ]
+
+
+_BASE_MARKERS = "比较占与同"
+# A month span that is one whole later quarter is that quarter (7-9月 -> Q3); a span from
+# January is cumulative (1-9月 -> M01-M09).
+_QUARTER_SPANS = {(4, 6): "Q2", (7, 9): "Q3", (10, 12): "Q4"}
 
 
 def _month(token: str) -> int:
@@ -48,6 +54,8 @@ def _month(token: str) -> int:
 def _subyear(kind: str, m: re.Match) -> tuple[str, str] | None:
     if kind == "months":
         a, b = _month(m["a"]), _month(m["b"])
+        if (a, b) in _QUARTER_SPANS:
+            return _QUARTER_SPANS[(a, b)], "quarter"
         return (f"M{a:02d}-M{b:02d}", "ytd") if a < b else None
     if kind == "first_quarters":
         return f"M01-M{_CN_DIGIT[m['n']] * 3:02d}", "ytd"
@@ -71,6 +79,8 @@ def find_periods(sentence: str) -> list[PeriodMention]:
         for m in pattern.finditer(sentence):
             if any(a < m.end() and m.start() < b for a, b in taken):
                 continue
+            if m.start() > 0 and sentence[m.start() - 1] in _BASE_MARKERS:
+                continue  # 比上半年, 占前三季度的: the base of a comparison, not the period
             sub = _subyear(kind, m)
             if sub is None:
                 continue

@@ -27,6 +27,7 @@ PLAN_HEADINGS = (
 )
 REVIEW_HEADINGS = ("回顾", "工作总结", "主要成绩", "过去一年", "过去五年", "发展成就")
 _SENTENCE_END = re.compile(r"(?<=[。！？；!?;])")
+_FULL_END = re.compile(r"(?<=[。！？!?])")
 _HEADING_MAX = 40
 
 
@@ -34,7 +35,7 @@ _HEADING_MAX = 40
 class Sentence:
     """One sentence with the context it inherits from the document."""
 
-    text: str
+    text: str  # the clause group read for figures (a sentence or one of its ；-parts)
     index: int
     paragraph: int
     heading: str | None  # the nearest heading above
@@ -42,6 +43,7 @@ class Sentence:
     suffix: str  # sub-year period in force from a heading ("M01-M06") or ""
     period_type: str
     mode: str  # review, plan or release
+    full: str = ""  # the whole sentence up to 。！？: the evidence a person reads
 
 
 @dataclass
@@ -58,12 +60,18 @@ def is_heading(line: str) -> bool:
     line = line.strip()
     if not line or len(line) > _HEADING_MAX:
         return False
-    return not re.search(r"[。；！？!?;]$", line) or bool(re.match(r"^[（(][一二三四五六七八九十]+[）)]", line)) and len(line) < 30
+    return (
+        not re.search(r"[。；！？!?;]$", line)
+        or bool(re.match(r"^[（(][一二三四五六七八九十]+[）)]", line))
+        and len(line) < 30
+    )
 
 
 def _apply_heading(ctx: _Context, line: str, report_year: int | None) -> None:
     ctx.heading = line.strip()
-    if _DATE_LINE.search(line) and not any(w in line for w in _TITLE_WORDS):
+    if _FULL_DATE.search(line) or (
+        _DATE_LINE.search(line) and not any(w in line for w in _TITLE_WORDS)
+    ):
         return  # 2024年3月28日 under a title dates the release, it is not the period
     periods = find_periods(line)
     years = [p.year for p in periods if p.year]
@@ -105,18 +113,45 @@ def iter_sentences(
             # "2024年政府工作的总体要求是：…" opens the plan without a heading line.
             if ctx.mode == "review" and re.match(r"^(?:19|20)\d{2}年", line):
                 _apply_heading(ctx, line[:20], report_year)
-        for part in _SENTENCE_END.split(line):
-            part = part.strip()
-            if not part:
-                continue
-            yield Sentence(
-                part, index, para_no, ctx.heading, ctx.year, ctx.suffix, ctx.period_type, ctx.mode
-            )
-            index += 1
+        para = _Context(ctx.year, ctx.suffix, ctx.period_type, ctx.mode, ctx.heading)
+        for full in _FULL_END.split(line):
+            for part in _SENTENCE_END.split(full):
+                part = part.strip()
+                if not part:
+                    continue
+                _leading_period(para, part)
+                yield Sentence(
+                    part,
+                    index,
+                    para_no,
+                    ctx.heading,
+                    para.year,
+                    para.suffix,
+                    para.period_type,
+                    ctx.mode,
+                    full.strip(),
+                )
+                index += 1
 
 
 _TITLE_WORDS = ("公报", "经济运行", "政府工作报告", "主要经济指标", "统计", "经济", "情况")
+_FULL_DATE = re.compile(r"\d{4}年\d{1,2}月\d{1,2}日|\d{4}[-/.]\d{1,2}[-/.]\d{1,2}")
 _DATE_LINE = re.compile(r"\d{1,2}月\d{1,2}日|发布|来源|时间")
+
+
+def _leading_period(para: _Context, sentence: str) -> None:
+    """ "前三季度，…" / "6月份，…" opens a sentence and holds for the rest of its paragraph."""
+    periods = find_periods(sentence)
+    if not periods:
+        return
+    first = periods[0]
+    digit = re.search(r"\d", sentence[first.end :])
+    at_clause_start = first.start <= 3 or sentence[first.start - 1] in "，,："
+    if not at_clause_start or (first.start > 3 and digit is None):
+        return
+    if first.year:
+        para.year = first.year
+    para.suffix, para.period_type = first.suffix, first.period_type
 
 
 def document_year(text: str) -> int | None:

@@ -1,0 +1,146 @@
+"""The `zhibiao` command: the contract of DESIGN.md, one subcommand per verb."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import typer
+
+# Prefect's ephemeral server needs ~20 s to start on a fresh PREFECT_HOME here, its own
+# default timeout (STACK-NOTES): give it room before prefect is imported anywhere.
+os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
+os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, help=__doc__)
+
+SourcesOpt = typer.Option(None, "--sources", help="sources.yaml (default $ZHIBIAO_SOURCES)")
+DbOpt = typer.Option(None, "--db", help="DuckDB file (default $ZHIBIAO_DB)")
+
+
+@app.command()
+def run(sources: Path | None = SourcesOpt, db: Path | None = DbOpt) -> None:
+    """One pipeline run now, as a Prefect flow run."""
+    from zhibiao.flows.nightly import nightly
+
+    summary = nightly(sources=_str(sources), db=_str(db))
+    _print_summary(summary)
+    if summary["documents_failed"]:
+        typer.echo(f"{summary['documents_failed']} document(s) failed: see the summary above")
+
+
+@app.command()
+def extract(
+    files: list[Path] = typer.Argument(..., exists=True, dir_okay=False, help="documents"),
+    fmt: str = typer.Option("csv", "--format", help="csv or jsonl"),
+    region: str | None = typer.Option(None, help="default region (else from the title)"),
+    year: int | None = typer.Option(None, help="reference year when the text has none"),
+) -> None:
+    """Figures of local files, no database: the observations columns plus `document`."""
+    import pandas as pd
+
+    from zhibiao.transforms.decode import DecodeError, decode_file
+    from zhibiao.transforms.extract import extract_figures
+
+    if fmt not in ("csv", "jsonl"):
+        raise typer.BadParameter("--format must be csv or jsonl")
+    frames, failed = [], 0
+    for path in files:
+        try:
+            decoded = decode_file(path)
+        except DecodeError as exc:
+            typer.echo(f"zhibiao extract: {path}: {exc}", err=True)
+            failed += 1
+            continue
+        figures = extract_figures(decoded.text, region=region, year=year)
+        figures.insert(0, "document", str(path))
+        frames.append(figures)
+    out = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+    if fmt == "csv":
+        out.to_csv(sys.stdout, index=False)
+    else:
+        out.to_json(sys.stdout, orient="records", lines=True, force_ascii=False)
+    raise typer.Exit(1 if failed else 0)
+
+
+@app.command()
+def query(
+    sql: str = typer.Argument(..., help="SQL against the warehouse"),
+    db: Path | None = DbOpt,
+    out: Path | None = typer.Option(None, help="write the result to .csv or .parquet"),
+) -> None:
+    """SQL against the warehouse, printed as a table (read-only)."""
+    from zhibiao.warehouse.query import export_query, run_query
+
+    path = _db(db)
+    if out:
+        export_query(path, sql, out)
+        typer.echo(f"wrote {out}")
+        return
+    _print_frame(run_query(path, sql))
+
+
+@app.command()
+def alerts(db: Path | None = DbOpt) -> None:
+    """Open alerts, most severe first."""
+    from zhibiao.warehouse import alerts as alert_store
+    from zhibiao.warehouse.db import connect
+
+    with connect(_db(db), read_only=True) as con:
+        frame = alert_store.open_alerts(con)
+    if frame.empty:
+        typer.echo("no open alerts")
+        return
+    cols = [
+        c
+        for c in ("severity", "rule", "indicator_code", "region", "period", "message_en")
+        if c in frame.columns
+    ]
+    _print_frame(frame[cols])
+
+
+def _str(path: Path | None) -> str | None:
+    return str(path) if path else None
+
+
+def _db(db: Path | None) -> Path:
+    from zhibiao.settings import Settings
+
+    return db or Settings.from_env().db_path
+
+
+def _print_frame(frame) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(show_lines=False)
+    for col in frame.columns:
+        table.add_column(str(col))
+    for row in frame.itertuples(index=False):
+        table.add_row(*("" if v is None else str(v) for v in row))
+    Console(width=200).print(table)
+    typer.echo(f"({len(frame)} rows)")
+
+
+def _print_summary(summary: dict) -> None:
+    keys = (
+        "documents_seen",
+        "documents_new",
+        "documents_unchanged",
+        "documents_failed",
+        "figures_loaded",
+        "figures_quarantined",
+        "alerts_raised",
+        "duration_s",
+    )
+    typer.echo(" ".join(f"{k}={summary[k]}" for k in keys))
+    for d in summary["documents"]:
+        line = f"  {d['source_id']}: {d['status']}, {d['figures_loaded']} figures"
+        if d["error"]:
+            line += f" ({d['stage']}: {d['error']})"
+        typer.echo(line)
+
+
+if __name__ == "__main__":
+    app()

@@ -1,0 +1,1 @@
+"""Prefect flows: thin wiring of fetch, decode, extract, validate, load, detect, notify."""

@@ -1,0 +1,145 @@
+"""The path of one source through the steps; every failure is recorded, none escapes.
+
+A failing source must not stop the run: its error becomes a `documents`/`quarantine` row
+and a line of the run summary, and the next source goes on.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from zhibiao.fetch import FetchError, FetchResult
+from zhibiao.flows import steps
+from zhibiao.flows.steps import DocumentOutcome
+from zhibiao.registry import Source
+from zhibiao.settings import Settings
+from zhibiao.transforms.decode import DecodeError
+from zhibiao.warehouse import db, load, source_state
+
+
+def process_source(source: Source, settings: Settings, run_id: str) -> DocumentOutcome:
+    """Fetch, then hand the bytes on; the source's fetch state is kept either way."""
+    try:
+        fetched = steps.fetch_source(source, settings)
+    except FetchError as exc:
+        _record_failure(settings, source, None, "fetch", str(exc), run_id)
+        return DocumentOutcome(source.id, "failed", stage="fetch", error=str(exc))
+    _record_fetch(settings, source, fetched)
+    if fetched.status == "not_modified":
+        return DocumentOutcome(source.id, "unchanged", notes=["304 not modified"])
+    if _known(settings, fetched.sha256):
+        return DocumentOutcome(source.id, "unchanged", fetched.sha256, notes=["same bytes"])
+    return process_bytes(source, settings, fetched, run_id)
+
+
+def process_bytes(
+    source: Source, settings: Settings, fetched: FetchResult, run_id: str
+) -> DocumentOutcome:
+    """Snapshot, decode, extract, validate, load: one document, one transaction at the end."""
+    snapshot = steps.store_snapshot(settings, fetched)
+    document = _document(source, fetched, snapshot)
+    try:
+        decoded = steps.decode_document(
+            fetched.body, fetched.content_type, fetched.charset, fetched.final_url
+        )
+    except DecodeError as exc:
+        _record_failure(settings, source, document, "decode", str(exc), run_id)
+        return DocumentOutcome(
+            source.id, "quarantined", document["document_id"], stage="decode", error=str(exc)
+        )
+    document["title"] = decoded.title or source.title
+    document["charset"] = decoded.encoding
+    document["published_on"] = steps.published_on(source, decoded, fetched.fetched_at)
+    year = document["published_on"].year
+    figures = steps.extract_document(decoded.text, source.region, year)
+    return _validate_and_load(source, settings, document, figures, run_id)
+
+
+def _validate_and_load(source, settings, document, figures, run_id) -> DocumentOutcome:
+    doc_id = document["document_id"]
+    outcome = steps.validate_document(figures, doc_id, source.kind)
+    if outcome.rejected:
+        _record_failure(
+            settings,
+            source,
+            document,
+            "validate",
+            outcome.reason,
+            run_id,
+            rows=outcome.quarantined,
+            status="rejected",
+        )
+        return DocumentOutcome(
+            source.id,
+            "rejected",
+            doc_id,
+            0,
+            len(outcome.quarantined),
+            stage="validate",
+            error=outcome.reason,
+        )
+    try:
+        result = steps.load_document(settings, document, outcome.valid, outcome.quarantined, run_id)
+    except Exception as exc:  # noqa: BLE001 - any load failure is recorded, the run goes on
+        _record_failure(settings, source, document, "load", f"{type(exc).__name__}: {exc}", run_id)
+        return DocumentOutcome(source.id, "failed", doc_id, stage="load", error=str(exc))
+    return DocumentOutcome(source.id, "new", doc_id, result.inserted, len(outcome.quarantined))
+
+
+def _document(source: Source, fetched: FetchResult, snapshot: str) -> dict:
+    return {
+        "document_id": fetched.sha256,
+        "source_id": source.id,
+        "url": fetched.url,
+        "final_url": fetched.final_url,
+        "kind": source.kind,
+        "region": source.region,
+        "title": source.title,
+        "published_on": source.published_on or fetched.fetched_at.date(),
+        "fetched_at": fetched.fetched_at.replace(tzinfo=None),
+        "size_bytes": fetched.size,
+        "content_type": fetched.content_type,
+        "charset": fetched.charset,
+        "snapshot_path": snapshot,
+    }
+
+
+def _known(settings: Settings, sha: str | None) -> bool:
+    with db.connect(settings.db_path) as con:
+        row = con.execute(
+            "select count(*) from documents where document_id = ? and status = 'loaded'", [sha]
+        ).fetchone()
+    return bool(row and row[0])
+
+
+def _record_fetch(settings: Settings, source: Source, fetched: FetchResult) -> None:
+    with db.connect(settings.db_path) as con:
+        source_state.record_fetch(
+            con,
+            source.id,
+            status="unchanged" if fetched.status == "not_modified" else "new",
+            etag=fetched.etag,
+            last_modified=fetched.last_modified,
+        )
+
+
+def _record_failure(settings, source, document, stage, reason, run_id, rows=None, status=None):
+    """A failed source or document leaves its reason in sources, documents and quarantine."""
+    with db.connect(settings.db_path) as con:
+        con.execute("begin transaction")
+        if stage == "fetch":
+            source_state.record_fetch(con, source.id, status="failed", error=reason)
+        if document is not None:
+            load.record_document(con, document, status=status or "quarantined", error=reason)
+        frame = rows if rows is not None and not rows.empty else pd.DataFrame([{"reason": reason}])
+        frame = frame.copy()
+        frame["reason"] = frame.get("reason", reason)
+        load.record_quarantine(
+            con,
+            steps._quarantine_frame(frame) if rows is not None else frame,
+            stage=stage,
+            run_id=run_id,
+            source_id=source.id,
+            document_id=document["document_id"] if document else None,
+        )
+        con.execute("commit")

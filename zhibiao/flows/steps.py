@@ -1,0 +1,136 @@
+"""The steps of one document as Prefect tasks; each calls one module and holds no logic.
+
+Only the load steps open the warehouse read-write, and only for as long as they write
+(DuckDB has one writer process; see STACK-NOTES).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import asdict, dataclass, field
+
+import pandas as pd
+from prefect import task
+from prefect.cache_policies import NONE
+
+from zhibiao import fetch as fetching
+from zhibiao import snapshots
+from zhibiao.registry import Source
+from zhibiao.settings import Settings
+from zhibiao.transforms import catalog
+from zhibiao.transforms.decode import Decoded, decode
+from zhibiao.transforms.extract import EXTRACTOR_VERSION, extract_figures
+from zhibiao.warehouse import db, load, source_state
+
+
+@dataclass
+class DocumentOutcome:
+    """One line of the run summary: what happened to one source tonight."""
+
+    source_id: str
+    status: str  # new, unchanged, failed, quarantined, rejected
+    document_id: str | None = None
+    figures_loaded: int = 0
+    figures_quarantined: int = 0
+    stage: str | None = None  # where it failed
+    error: str | None = None
+    notes: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+def _transient(exc: BaseException) -> bool:
+    return bool(getattr(exc, "transient", False))
+
+
+@task(name="fetch", cache_policy=NONE, retries=0)
+def fetch_source(source: Source, settings: Settings) -> fetching.FetchResult:
+    """One layer retries (fetch.py, with backoff): no Prefect retries stacked on top."""
+    with db.connect(settings.db_path) as con:
+        previous = source_state.validators(con, source.id)
+    return fetching.fetch(source.url, settings=settings, validators=previous)
+
+
+@task(name="decode", cache_policy=NONE)
+def decode_document(
+    raw: bytes, content_type: str | None, charset: str | None, name: str
+) -> Decoded:
+    header = f"{content_type}; charset={charset}" if content_type and charset else content_type
+    return decode(raw, content_type=header, filename=name)
+
+
+@task(name="extract", cache_policy=NONE)
+def extract_document(text: str, region: str, year: int | None) -> pd.DataFrame:
+    return extract_figures(text, region=region, year=year)
+
+
+@task(name="validate", cache_policy=NONE)
+def validate_document(figures: pd.DataFrame, document_id: str, kind: str):
+    from zhibiao.expectations import validate_figures  # GX imports in 5 s: only when used
+
+    return validate_figures(
+        figures, document_id=document_id, kind=kind, catalog=catalog.load_catalog()
+    )
+
+
+@task(name="load", cache_policy=NONE, retries=2, retry_delay_seconds=[1, 5])
+def load_document(
+    settings: Settings,
+    document: dict,
+    figures: pd.DataFrame,
+    quarantined: pd.DataFrame,
+    run_id: str,
+) -> load.LoadResult:
+    """Retried only for the lock of another writer; the load itself is one transaction."""
+    with db.connect(settings.db_path) as con:
+        result = load.load_document(
+            con, document, figures, extractor_version=EXTRACTOR_VERSION, run_id=run_id
+        )
+        if not quarantined.empty and result.inserted + result.unchanged >= 0:
+            load.record_quarantine(
+                con,
+                _quarantine_frame(quarantined),
+                document_id=document["document_id"],
+                source_id=document.get("source_id"),
+                run_id=run_id,
+                stage="validate",
+            )
+    return result
+
+
+def _quarantine_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    keep = [
+        c
+        for c in frame.columns
+        if c
+        in {
+            "reason",
+            "failed_expectation",
+            "indicator_code",
+            "indicator_label",
+            "period",
+            "measure",
+            "value",
+            "unit",
+            "evidence",
+            "stage",
+        }
+    ]
+    out = frame[keep].copy()
+    out["payload"] = frame.to_json(orient="records", lines=True, force_ascii=False).splitlines()
+    return out
+
+
+def store_snapshot(settings: Settings, fetched: fetching.FetchResult) -> str:
+    path = snapshots.store(settings.data_dir, fetched.body, fetched.meta())
+    return str(path)
+
+
+def published_on(source: Source, decoded: Decoded | None, fetched_at: dt.datetime) -> dt.date:
+    """The registry's date wins, then the document's own, then the day we fetched it."""
+    if source.published_on:
+        return source.published_on
+    if decoded is not None and decoded.published_on:
+        return dt.date.fromisoformat(decoded.published_on)
+    return fetched_at.date()
