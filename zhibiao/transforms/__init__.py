@@ -1,0 +1,1 @@
+"""Transforms: raw documents to clean text, clean text to figures."""

@@ -1,0 +1,80 @@
+"""Title and publication date as a document states them in its text (any format).
+
+The date is the vintage of every figure the document states, so only a date the document
+itself gives as its own (发布时间：…, a date line under the title) counts; dates in the body
+("2023年1月1日起施行") do not.
+"""
+
+import datetime as dt
+import re
+
+_ARABIC = r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})"
+_CHINESE = r"([〇○零Ｏ一二三四五六七八九]{4})\s*年\s*([一二三四五六七八九十]{1,3})\s*月\s*([一二三四五六七八九十]{1,3})"
+_DATE = re.compile(f"{_ARABIC}|{_CHINESE}")
+_LABELLED = re.compile(
+    r"(?:(?:发布|发表|发文|成文|印发|更新|公开|录入)(?:时间|日期)\s*[:：]?|(?:时间|日期)\s*[:：])"
+    r"\s*(?=[\d〇○零一二三四五六七八九])"
+)
+_DATE_LINE = re.compile(r"^[\s—\-－（(【\[]*(?=[\d〇○零一二三四五六七八九])")
+_DIGITS = {c: i for i, c in enumerate("〇一二三四五六七八九")} | {"○": 0, "零": 0, "Ｏ": 0}
+_SENTENCE_END = "。！？；，、：:;,!?"
+_HEAD_LINES = 12
+
+
+def find_published_on(text: str) -> str | None:
+    """The document's own date as YYYY-MM-DD: a labelled date, else a date line near the top."""
+    return labelled_date(text) or date_line(text)
+
+
+def labelled_date(text: str) -> str | None:
+    """发布时间：2024年1月15日, 日期：2024-01-15 ... within the head of the text."""
+    head = text[:4000]
+    for match in _LABELLED.finditer(head):
+        if found := parse_date(head[match.end() : match.end() + 30], anchored=True):
+            return found
+    return None
+
+
+def date_line(text: str) -> str | None:
+    """A line under the title that starts with a date: （2024年1月15日）, ——2024年1月15日在…"""
+    for line in text.split("\n", _HEAD_LINES)[:_HEAD_LINES]:
+        if len(line) <= 80 and _DATE_LINE.match(line):
+            if found := parse_date(line[_DATE_LINE.match(line).end() :], anchored=True):
+                return found
+    return None
+
+
+def parse_date(text: str, anchored: bool = False) -> str | None:
+    """First date in text as YYYY-MM-DD (Arabic or Chinese numerals), None when invalid."""
+    match = _DATE.match(text) if anchored else _DATE.search(text)
+    if not match:
+        return None
+    if match.group(1):
+        year, month, day = (int(g) for g in match.group(1, 2, 3))
+    else:
+        year = int("".join(str(_DIGITS[c]) for c in match.group(4)))
+        month, day = _chinese_number(match.group(5)), _chinese_number(match.group(6))
+    try:
+        return dt.date(year, month, day).isoformat()
+    except ValueError:
+        return None
+
+
+def _chinese_number(text: str) -> int:
+    """一 .. 三十一: enough for months and days."""
+    if "十" not in text:
+        return _DIGITS.get(text, 0)
+    tens, _, ones = text.partition("十")
+    return (_DIGITS[tens] if tens else 1) * 10 + (_DIGITS[ones] if ones else 0)
+
+
+def heading_title(text: str) -> str | None:
+    """The first line when it reads as a heading: short, with no sentence punctuation."""
+    first = text.split("\n", 1)[0].strip()
+    if (
+        not 2 <= len(first) <= 60
+        or re.search(r"[，。；！？,;!?]", first)
+        or first[-1] in _SENTENCE_END
+    ):
+        return None
+    return first if re.search(r"[\u4e00-\u9fff]", first) else None

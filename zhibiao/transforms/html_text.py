@@ -1,0 +1,175 @@
+"""An HTML page's article text, with statistical tables turned into sentences.
+
+trafilatura removes navigation, footers and sidebars; before it runs, each data table is
+replaced by one paragraph per row (table_text), because trafilatura flattens tables to
+cells the extractor cannot read. Layout tables (no numbers) are left to trafilatura.
+"""
+
+import re
+from dataclasses import dataclass
+
+import lxml.html
+import trafilatura
+from lxml import etree
+
+from zhibiao.transforms.doc_meta import parse_date
+from zhibiao.transforms.table_text import table_sentences
+
+_DROP = ("script", "style", "noscript", "template", "iframe", "object", "svg", "select", "button")
+_BLOCKS = {
+    "p", "div", "br", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "table", "section",
+    "article", "blockquote", "pre", "dd", "dt", "caption", "td", "th", "ul", "ol",
+}  # fmt: skip
+_BOILERPLATE = ("header", "footer", "nav", "aside", "form")
+_BOILERPLATE_WORDS = (
+    r"(^|[\s_-])(header|footer|foot|nav|navbar|menu|breadcrumbs?|crumbs?|sidebar|copyright"
+    r"|banner|toolbar|share|related)([\s_-]|$)"
+)
+_BOILERPLATE_CLASS = etree.XPath(
+    "//*[re:test(concat(@class, ' ', @id), $words, 'i')]",
+    namespaces={"re": "http://exslt.org/regular-expressions"},
+)
+_TITLE_META = ("articletitle", "og:title", "title", "dc.title")
+_DATE_META = (
+    "pubdate", "publishdate", "publish_date", "firstpublishedtime", "article:published_time",
+    "dc.date", "dc.date.issued", "dcterms.created", "date", "publication_date", "releasedate",
+)  # fmt: skip
+_XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*>")
+_SITE_SUFFIX = re.compile(r"\s*(?:[_|｜]|\s[-—–－]\s).*$")
+
+
+@dataclass(frozen=True)
+class HtmlText:
+    text: str  # article text, one paragraph per line, not yet normalised
+    title: str | None
+    published_on: str | None  # from <meta>; the caller looks in the text when None
+    page_text: str  # all visible text, where a 发布时间 line in the page chrome is found
+
+
+def html_text(markup: str) -> HtmlText:
+    """Article text, title and meta date of a page; raises ValueError when it does not parse."""
+    root = lxml.html.document_fromstring(_XML_DECLARATION.sub("", markup, count=1))
+    for element in root.iter(*_DROP):
+        element.drop_tree()
+    title, published_on = _meta_title(root), _meta_date(root)
+    page_text = block_text(root)
+    _tables_to_paragraphs(root)
+    article = _article_text(root)
+    return HtmlText(article, title, published_on, page_text)
+
+
+def _meta(root: etree._Element, names: tuple[str, ...]) -> list[str]:
+    found = {}
+    for meta in root.iter("meta"):
+        key = (meta.get("name") or meta.get("property") or meta.get("itemprop") or "").lower()
+        if key in names and (meta.get("content") or "").strip():
+            found.setdefault(key, meta.get("content").strip())
+    return [found[name] for name in names if name in found]
+
+
+def _meta_title(root: etree._Element) -> str | None:
+    for candidate in _meta(root, _TITLE_META[:2]):
+        return candidate
+    for heading in root.iter("h1"):
+        if text := " ".join(heading.text_content().split()):
+            return text
+    titles = [" ".join(t.text_content().split()) for t in root.iter("title")]
+    if titles and titles[0]:
+        return _SITE_SUFFIX.sub("", titles[0]) or titles[0]
+    return None
+
+
+def _meta_date(root: etree._Element) -> str | None:
+    for content in _meta(root, _DATE_META):
+        if found := parse_date(content):
+            return found
+    return None
+
+
+def _tables_to_paragraphs(root: etree._Element) -> None:
+    """Innermost tables only: an outer table holding tables is page layout."""
+    for table in list(root.iter("table")):
+        if table.find(".//table") is not None:
+            continue
+        caption = " ".join(c.text_content().strip() for c in table.iter("caption"))
+        lines = table_sentences(_grid(table), caption)
+        if not lines:
+            continue
+        block = lxml.html.Element("div")
+        for line in [caption, *lines] if caption else lines:
+            paragraph = etree.SubElement(block, "p")
+            paragraph.text = line
+        block.tail = table.tail
+        table.getparent().replace(table, block)
+
+
+def _grid(table: etree._Element) -> list[list[str]]:
+    """Cells by row with colspan and rowspan copied into every position they cover."""
+    grid: list[list[str]] = []
+    pending: dict[tuple[int, int], str] = {}
+    for r, row in enumerate(table.iter("tr")):
+        cells, c = [], 0
+        for cell in row.iterchildren("td", "th"):
+            while (r, c) in pending:
+                cells.append(pending.pop((r, c)))
+                c += 1
+            text = " ".join(cell.text_content().split())
+            for dc in range(_span(cell, "colspan")):
+                cells.append(text)
+                for dr in range(1, _span(cell, "rowspan")):
+                    pending[(r + dr, c + dc)] = text
+            c += _span(cell, "colspan")
+        while (r, c) in pending:
+            cells.append(pending.pop((r, c)))
+            c += 1
+        grid.append(cells)
+    return grid
+
+
+def _span(cell: etree._Element, name: str) -> int:
+    try:
+        return max(1, min(int(cell.get(name, "1")), 50))
+    except ValueError:
+        return 1
+
+
+def _article_text(root: etree._Element) -> str:
+    markup = lxml.html.tostring(root, encoding="unicode")
+    extracted = trafilatura.extract(
+        markup,
+        favor_recall=True,
+        include_tables=True,
+        include_comments=False,
+        include_links=False,
+        include_images=False,
+        deduplicate=False,
+        output_format="txt",
+    )
+    if extracted and extracted.strip():
+        return extracted
+    for element in list(root.iter(*_BOILERPLATE)) + _BOILERPLATE_CLASS(
+        root, words=_BOILERPLATE_WORDS
+    ):
+        if element.getparent() is not None:
+            element.drop_tree()
+    return block_text(root)
+
+
+def block_text(root: etree._Element) -> str:
+    """Visible text with a line break at every block element: the fallback body text."""
+    body = root.find("body")
+    parts: list[str] = []
+    for event, element in etree.iterwalk(
+        body if body is not None else root, events=("start", "end")
+    ):
+        if not isinstance(element.tag, str):
+            if event == "end" and element.tail:
+                parts.append(element.tail)
+            continue
+        if element.tag in _BLOCKS:
+            parts.append("\n")
+        if event == "start" and element.text and element.tag not in ("title",):
+            parts.append(element.text)
+        if event == "end" and element.tail:
+            parts.append(element.tail)
+    return "\n".join(line.strip() for line in "".join(parts).split("\n") if line.strip())

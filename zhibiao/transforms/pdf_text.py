@@ -1,0 +1,190 @@
+"""PDF text layer, and the repair of layout text (PDF or plain text copied from one).
+
+A PDF's text layer keeps the page layout: sentences broken at every line end, running
+headers and footers on each page, page numbers, tables as rows of space-separated cells.
+The extractor needs whole sentences, so ``repair_layout`` undoes the layout.
+"""
+
+import io
+import re
+import unicodedata
+from statistics import median
+
+import pypdf
+
+from zhibiao.transforms.table_text import is_number, table_sentences
+
+# A paragraph ends at 。！？ or ：; after ； or a closing quote a line ends its paragraph only
+# when it is short: at the full line width, ；and ” are where the wrap fell mid-sentence.
+_ENDS_SENTENCE = "。！？：!?:"
+_ENDS_IF_SHORT = "；;”」』"
+_CONTINUES = "，、（(“《「—-"
+_PAGE_NUMBER = re.compile(
+    r"^(?:\d{1,4}|[-—–－~]+\s*\d{1,4}\s*[-—–－~]+|第\s*\d+\s*页(?:\s*[,，/／]?\s*共\s*\d+\s*页)?"
+    r"|\d{1,4}\s*[/／]\s*\d{1,4}|page\s*\d+(?:\s*of\s*\d+)?)$",
+    re.I,
+)
+_BARE_NUMBER = re.compile(r"^\d{1,4}$")
+_HEADING = re.compile(
+    r"^(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[）)]|\d+[.、．](?!\d)"
+    r"|第[一二三四五六七八九十\d]+[章节部分篇条]|[表图]\s*\d|附件|附表|注[:：]|——|[●○■□◆▲★•])"
+)
+_TABLE_HEADER_WORD = re.compile(r"单位|绝对|增长|增速|同比|比上年|比重|数值|本年|本期|\d+月|±")
+_EDGE = 3  # lines at the top and bottom of a page where running headers and footers sit
+_SHORT = 0.7  # a line narrower than this share of a full line ends its paragraph
+
+
+def pdf_pages(raw: bytes) -> tuple[list[str], str | None]:
+    """Text of each page and the document-info title; ValueError for an unreadable PDF."""
+    try:
+        reader = pypdf.PdfReader(io.BytesIO(raw))
+        if reader.is_encrypted and not reader.decrypt(""):
+            raise ValueError("encrypted PDF: cannot read its text without a password")
+        pages = [page.extract_text() or "" for page in reader.pages]
+        title = (reader.metadata.title if reader.metadata else None) or None
+    except ValueError:
+        raise
+    except Exception as exc:  # pypdf raises many types for damaged files
+        raise ValueError(f"unreadable PDF: {type(exc).__name__}: {exc}".splitlines()[0]) from exc
+    return pages, title
+
+
+def looks_like_layout_text(text: str) -> bool:
+    """Plain text copied out of a PDF: form feeds, or mostly lines broken mid-sentence."""
+    if "\f" in text:
+        return True
+    lines = [line.strip() for line in text.split("\n") if line.strip()]
+    if len(lines) < 4:
+        return False
+    ends = _ENDS_SENTENCE + _ENDS_IF_SHORT
+    broken = sum(1 for line in lines[:-1] if line[-1] not in ends and not _HEADING.match(line))
+    return broken >= 0.5 * (len(lines) - 1) and median(_width(line) for line in lines) <= 90
+
+
+def repair_layout(pages: list[str]) -> str:
+    """Whole paragraphs from page texts: page furniture dropped, broken lines joined."""
+    page_lines = [[line.strip() for line in page.strip().split("\n")] for page in pages]
+    page_lines = [_drop_page_numbers(lines) for lines in page_lines]
+    page_lines = _drop_running_lines(page_lines)
+    lines = _tables_to_sentences([line for lines in page_lines for line in lines])
+    return "\n".join(_join_broken_lines(lines))
+
+
+def _drop_page_numbers(lines: list[str]) -> list[str]:
+    filled = [i for i, line in enumerate(lines) if line]
+    edges = set(filled[:1] + filled[-1:])
+    return [
+        line
+        for i, line in enumerate(lines)
+        if not (_PAGE_NUMBER.match(line) and (not _BARE_NUMBER.match(line) or i in edges))
+    ]
+
+
+def _drop_running_lines(pages: list[list[str]]) -> list[list[str]]:
+    """A line found at the top or bottom of most pages is a running header or footer."""
+    if len(pages) < 2:
+        return pages
+    counts: dict[str, int] = {}
+    for lines in pages:
+        for key in {_running_key(line) for line in _edges(lines)}:
+            counts[key] = counts.get(key, 0) + 1
+    running = {key for key, n in counts.items() if n >= 2 and n > len(pages) / 2}
+    return [
+        [line for line in lines if _running_key(line) not in running or not line] for lines in pages
+    ]
+
+
+def _edges(lines: list[str]) -> list[str]:
+    filled = [line for line in lines if line]
+    return filled[:_EDGE] + filled[-_EDGE:]
+
+
+def _running_key(line: str) -> str:
+    return re.sub(r"\d+", "#", re.sub(r"\s+", "", line))
+
+
+def _tables_to_sentences(lines: list[str]) -> list[str]:
+    """Space-separated table rows under a header line become sentences (table_text)."""
+    out: list[str] = []
+    i = 0
+    while i < len(lines):
+        header = lines[i].split()
+        rows = []
+        if _is_table_header(header):
+            while i + 1 + len(rows) < len(lines) and (
+                row := _table_row(lines[i + 1 + len(rows)], header)
+            ):
+                rows.append(row)
+        if rows:
+            out.extend(["", *table_sentences([header, *rows]), ""])  # "" = paragraph break
+            i += 1 + len(rows)
+        else:
+            out.append(lines[i])
+            i += 1
+    return out
+
+
+def _is_table_header(cells: list[str]) -> bool:
+    return (
+        len(cells) >= 3
+        and not any(is_number(c) for c in cells)
+        and bool(_TABLE_HEADER_WORD.search("".join(cells[1:])))
+    )
+
+
+def _table_row(line: str, header: list[str]) -> list[str] | None:
+    cells = unicodedata.normalize("NFKC", line).split()
+    if len(cells) < 2 or is_number(cells[0]) or not is_number(cells[-1]):
+        return None
+    if len(cells) == len(header):
+        return cells
+    unit_at = next((i for i, h in enumerate(header) if re.fullmatch(r"(?:计量)?单位", h)), None)
+    if unit_at and len(cells) == len(header) - 1:
+        return cells[:unit_at] + [""] + cells[unit_at:]
+    return None
+
+
+def _join_broken_lines(lines: list[str]) -> list[str]:
+    widths = sorted(_width(line) for line in lines if len(line) > 5)
+    full = widths[int(len(widths) * 0.8)] if len(widths) >= 5 else 0
+    paragraphs: list[str] = []
+    open_paragraph = False
+    for line in lines:
+        if not line:
+            open_paragraph = False
+            continue
+        if open_paragraph and not _HEADING.match(line):
+            paragraphs[-1] = _glue(paragraphs[-1], line)
+        else:
+            paragraphs.append(line)
+        open_paragraph = _continues(paragraphs[-1], line, full)
+    return paragraphs
+
+
+def _continues(paragraph: str, last_line: str, full: int) -> bool:
+    """A line continues unless it ends a sentence, or is short where lines are usually long."""
+    end = paragraph[-1]
+    if end in _ENDS_SENTENCE or (
+        end in "”」』" and len(paragraph) > 1 and paragraph[-2] in _ENDS_SENTENCE
+    ):
+        return False
+    if end in _CONTINUES:
+        return True
+    if _is_row_of_numbers(last_line) or (_HEADING.match(last_line) and len(last_line) <= 20):
+        return False
+    return _width(last_line) >= _SHORT * full
+
+
+def _is_row_of_numbers(line: str) -> bool:
+    cells = line.split()
+    return len(cells) >= 3 and sum(is_number(c) for c in cells) >= 2 and is_number(cells[-1])
+
+
+def _glue(left: str, right: str) -> str:
+    pair = left[-1] + right[0]
+    space = " " if pair.isascii() and pair.isalnum() and not pair.isdigit() else ""
+    return left + space + right
+
+
+def _width(line: str) -> int:
+    return sum(2 if ord(c) >= 0x2E80 else 1 for c in line)

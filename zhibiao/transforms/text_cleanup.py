@@ -1,0 +1,103 @@
+"""One spelling of digits, punctuation, script and spacing for every decoded document.
+
+The figure extractor matches patterns such as ``230亿元，比上年增长9.5%。``; documents arrive
+with full-width digits, Traditional characters, thousands separators, stray spaces from PDF
+layout and invisible characters. ``normalize_text`` folds all of these to one form.
+
+Punctuation decision: NFKC folds the full-width ``，；：！？（）`` to ASCII. The extractor
+splits sentences on ``。；！？`` and clauses on ``，`` and enumerations on ``、``, so those
+full-width marks are kept as they are; ``。、“”《》`` survive NFKC anyway. ASCII ``,;:!?``
+touching a CJK character is turned into its full-width form for the same reason, while
+ASCII punctuation between digits (``8.5%,11%``, ``8.8:34.8``) is left alone. Digits,
+Latin letters, ``％`` and ``．`` become ASCII.
+"""
+
+import re
+import unicodedata
+from functools import cache
+
+import opencc
+
+_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad\u180e\u200e\u200f"))
+_KEEP_FULLWIDTH = "，；：！？（）"
+_KEEP_SPLIT = re.compile(f"([{_KEEP_FULLWIDTH}]+)")
+# Unit symbols NFKC would spell as "m2", "km2": the extractor's units are Chinese words.
+_UNIT_SYMBOLS = re.compile(r"㎢|km²|km2(?![\d.])|㎡|m²|㎥|m³|㎞|㎏")
+_UNIT_WORDS = {"㎢": "平方公里", "km²": "平方公里", "km2": "平方公里", "㎡": "平方米", "m²": "平方米",
+               "㎥": "立方米", "m³": "立方米", "㎞": "公里", "㎏": "千克"}  # fmt: skip
+_AFTER_T2S = str.maketrans({"「": "“", "」": "”", "『": "‘", "』": "’", "\u2212": "-"})
+_TO_FULLWIDTH = {",": "，", ";": "；", ":": "：", "!": "！", "?": "？"}
+
+_CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u3000-\u303f\uff01-\uff0f\uff1a-\uff20\u2018-\u201d\u2014\u2026"
+_ASCII_PUNCT_NEAR_CJK = re.compile(f"(?<=[{_CJK}])[,;:!?]|[,;:!?](?=[{_CJK}])")
+_SPACE_NEAR_CJK = re.compile(f"(?<=[{_CJK}]) +| +(?=[{_CJK}])")
+_SPACE_BEFORE_PERCENT = re.compile(r"(?<=\d) +(?=[%‰])")
+_SPACES = re.compile(r"[^\S\n]+")
+
+# Digit grouping: "1,317.7", "12,345,678"; never "8.5%,11%" or "3,5个" (group != 3 digits).
+_COMMA_GROUPS = re.compile(r"(?<![\d.,])(\d{1,3})((?:,\d{3})+)(?![\d]|,\d)")
+_FULLWIDTH_COMMA_GROUPS = re.compile(
+    r"(?<![０-９．，])([０-９]{1,3})((?:，[０-９]{3})+)(?![０-９]|，[０-９])"
+)
+# Thin, narrow and no-break spaces are how GB/T 15835 and typeset PDFs group digits
+# ("1 317.7"); an ordinary space between digits may separate two figures, so it stays.
+_SPACE_GROUPS = re.compile(r"(?<![\d.])(\d{1,3})((?:[\u00a0\u2009\u202f\u2007\u2006]\d{3})+)(?!\d)")
+
+# Dot leaders of a table of contents ("一、工作回顾……3") go with their page number.
+_TOC_LEADER = re.compile(r"(?:[.…⋯·・]{3,}|[…⋯]{1,})[ \t]*\d{1,3}[ \t]*$", re.M)
+_ELLIPSIS = re.compile(r"[…⋯]+|\.{3,}|。{2,}|·{3,}")
+_STOPS_BEFORE = "。！？；，、：!?;,:"
+
+
+@cache
+def _t2s() -> opencc.OpenCC:
+    return opencc.OpenCC("t2s")
+
+
+def normalize_text(text: str) -> str:
+    """Fold a decoded document to the single spelling the extractor's patterns assume.
+
+    Idempotent; one paragraph per line, no empty lines.
+    """
+    text = text.translate(_INVISIBLE).replace("\r\n", "\n").replace("\r", "\n").replace("\f", "\n")
+    text = _join_digit_groups(text)
+    text = _ellipses(text)
+    text = _UNIT_SYMBOLS.sub(lambda m: _UNIT_WORDS[m.group()], text)
+    text = _nfkc_keeping_chinese_punctuation(text)
+    text = _t2s().convert(text).translate(_AFTER_T2S)
+    text = _ASCII_PUNCT_NEAR_CJK.sub(lambda m: _TO_FULLWIDTH[m.group()], text)
+    text = _COMMA_GROUPS.sub(lambda m: m.group(1) + m.group(2).replace(",", ""), text)
+    return _tidy_spaces(text)
+
+
+def _join_digit_groups(text: str) -> str:
+    text = _SPACE_GROUPS.sub(lambda m: m.group(1) + re.sub(r"\D", "", m.group(2)), text)
+    return _FULLWIDTH_COMMA_GROUPS.sub(lambda m: m.group(1) + m.group(2).replace("，", ""), text)
+
+
+def _ellipses(text: str) -> str:
+    """An ellipsis ends what was said ("等……"), so it reads as 。 unless a stop precedes it."""
+    text = _TOC_LEADER.sub("", text)
+
+    def stop(match: re.Match[str]) -> str:
+        before = text[match.start() - 1] if match.start() else "\n"
+        after = text[match.end()] if match.end() < len(text) else "\n"
+        return "" if before in _STOPS_BEFORE + "\n" or after in "。！？；" else "。"
+
+    return _ELLIPSIS.sub(stop, text)
+
+
+def _nfkc_keeping_chinese_punctuation(text: str) -> str:
+    parts = _KEEP_SPLIT.split(text)
+    return "".join(p if i % 2 else unicodedata.normalize("NFKC", p) for i, p in enumerate(parts))
+
+
+def _tidy_spaces(text: str) -> str:
+    lines = []
+    for line in text.split("\n"):
+        line = _SPACES.sub(" ", line).strip()
+        line = _SPACE_NEAR_CJK.sub("", line)
+        line = _SPACE_BEFORE_PERCENT.sub("", line)
+        if line:
+            lines.append(line)
+    return "\n".join(lines)
