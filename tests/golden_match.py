@@ -113,7 +113,9 @@ def score(name: str, expected: pd.DataFrame, extracted: pd.DataFrame) -> Score:
         if code and x["indicator_code"] == code:
             s.headline_ok += 1
         elif code:
-            s.wrong.append(f"code {x['indicator_code']!r} != {code!r}: {_short(e)}")
+            s.wrong.append(
+                f"code {x['indicator_code']!r} ({x['indicator_label']}) != {code!r}: {_short(e)}"
+            )
         for f in FIELDS:
             if str(x[f]) == str(e[f]):
                 s.field_ok[f] += 1

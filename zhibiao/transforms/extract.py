@@ -33,7 +33,7 @@ from zhibiao.transforms.structure import Sentence, document_year, is_work_report
 
 EXTRACTOR_VERSION = "0.3.0"
 
-_CLAUSE_BREAK = re.compile(r"[，,；;：:。！？!?（）()]")
+_CLAUSE_BREAK = re.compile(r"[，,；;：:。！？!?]")
 _GROUP_JOIN = re.compile(r"^(?:以上|左右|以内|以下)?\s*(?:、|，|,|和|及|与|以及)\s*$")
 _GROWTH_TAIL = re.compile(
     r"(?:比上年|比去年|较上年|比上月|同比|环比|比)?(?:"
@@ -78,7 +78,7 @@ def extract_figures(
     doc_year = (year or document_year(text)) if report else (document_year(text) or year)
     doc_region = _title_region(text) or region or ""
     rows: list[dict] = []
-    prelim, previous, subject = False, None, None
+    prelim, previous, subject, memory = False, None, None, []
     for sentence in iter_sentences(text, year=doc_year, work_report=report):
         # 初步核算 covers its sentence and the 其中 sentences that break its total down
         # (with the ；-joined parts of that breakdown).
@@ -93,9 +93,11 @@ def extract_figures(
             prelim = False
         if previous is None or previous.paragraph != sentence.paragraph:
             subject = None
+        if previous is None or previous.full != sentence.full:
+            memory = []  # figures of the earlier ；-parts of this sentence
         previous = sentence
         subject = _subject(sentence.text) or subject
-        rows.extend(_sentence_rows(sentence, doc_region, prelim, subject))
+        rows.extend(_sentence_rows(sentence, doc_region, prelim, subject, memory))
     frame = pd.DataFrame(rows, columns=FIGURE_COLUMNS)
     return frame.astype({"value": "float64", "value_high": "float64"})
 
@@ -131,7 +133,11 @@ def _default_region(sentence: str, subject: str | None, doc_region: str) -> str:
 
 
 def _sentence_rows(
-    sentence: Sentence, doc_region: str, prelim: bool, subject: str | None = None
+    sentence: Sentence,
+    doc_region: str,
+    prelim: bool,
+    subject: str | None = None,
+    memory: list | None = None,
 ) -> list[dict]:
     doc_region = _default_region(sentence.text, subject, doc_region)
     text, quantities = find_quantities(sentence.text)
@@ -139,12 +145,14 @@ def _sentence_rows(
     ratios = find_ratios(text)
     if not quantities and not ratios:
         return []
-    figures = _resolve(text, quantities, doc_region)
+    memory = [] if memory is None else memory
+    figures = _resolve(text, quantities, doc_region, memory)
+    memory.extend(figures)
     periods = find_periods(text)
     rows = []
     for f in figures:
         period, period_type = _period(sentence, periods, f.q.start)
-        status = _status(sentence, text, f.q.start, prelim)
+        status = _status(sentence, text, f.q.start, prelim, f.q.end)
         rows.append(_row(f, period, period_type, status, sentence.full or sentence.text))
     for ratio in ratios:
         period, period_type = _period(sentence, periods, ratio.start)
@@ -177,7 +185,7 @@ def _row(f: _Figure, period: str, period_type: str, status: str, evidence: str) 
     if unit == "倍" and measure == "growth_pct":
         value, unit = value * 100, "%"
         high = high * 100 if high is not None else None
-    code = catalog.match_indicator(f.label) if f.label else None
+    code = _code(f.label)
     period, period_type = _stock_period(f.label, code, period, period_type)
     return {
         "indicator_code": code or UNMAPPED,
@@ -195,6 +203,24 @@ def _row(f: _Figure, period: str, period_type: str, status: str, evidence: str) 
         "qualifier": f.qualifier,
         "evidence": evidence,
     }
+
+
+_PAREN = re.compile(r"[（(]([^）)]*)[）)]")
+
+
+def _code(label: str) -> str | None:
+    """城镇化率 may be stated in parentheses: 城镇人口占常住人口比重（常住人口城镇化率）."""
+    if not label:
+        return None
+    code = catalog.match_indicator(label)
+    if code:
+        return code
+    for inner in _PAREN.findall(label):
+        code = catalog.match_indicator(inner)
+        if code:
+            return code
+    bare = _PAREN.sub("", label)
+    return catalog.match_indicator(bare) if bare != label else None
 
 
 @functools.cache
@@ -223,8 +249,14 @@ def _clause_start(text: str, pos: int) -> int:
     return starts[-1] if starts else 0
 
 
-def _resolve(text: str, quantities: list[Quantity], doc_region: str) -> list[_Figure]:
-    """Label, region, measure and qualifier of each quantity, 分别 groups as one."""
+def _resolve(
+    text: str, quantities: list[Quantity], doc_region: str, memory: list[_Figure]
+) -> list[_Figure]:
+    """Label, region, measure and qualifier of each quantity, 分别 groups as one.
+
+    `memory` holds the figures of the earlier ；-parts of the same sentence: a part such as
+    "工布江达县23.5亿元，增长10.2%" names only its region and borrows the indicator.
+    """
     figures: list[_Figure] = []
     i = 0
     while i < len(quantities):
@@ -233,10 +265,11 @@ def _resolve(text: str, quantities: list[Quantity], doc_region: str) -> list[_Fi
         window = text[lo : q.start]
         if "分别" in window:
             group = _group(text, quantities, i)
-            figures.extend(_group_figures(text, group, window, lo, figures, doc_region))
+            figures.extend(_group_figures(text, group, window, lo, memory + figures, doc_region))
             i += len(group)
             continue
-        figures.extend(_split_shared(_single(text, q, window, lo, figures, doc_region)))
+        single = _single(text, q, window, lo, figures, doc_region, memory)
+        figures.extend(_split_shared(single))
         i += 1
     return figures
 
@@ -256,20 +289,29 @@ def _kind(q: Quantity) -> str:
 
 
 def _group_figures(text, group, window, lo, previous, doc_region) -> list[_Figure]:
+    """A 分别 list: labels from the list before it, or regions before it and one label
+    after it (墨脱县、察隅县分别完成固定资产投资…), or the figures it refers back to."""
     before = window[: window.find("分别")]
     predicate = window[window.find("分别") :]
-    labels = None
+    n = len(group)
     base = clean_label(before)
-    if base:
-        labels = expand_list(base, len(group))
-    if labels is None:
-        prior = _distinct_labels(previous, len(group))
-        labels = prior or [base or ""] * len(group)
+    labels = expand_list(base, n) if base else None
+    regions: list[str | None] = [None] * n
+    region_list = _region_list(before, n)
+    if region_list:
+        labels, regions = [clean_label(predicate)] * n, region_list
+    elif labels is None:
+        prior = _prior_figures(previous, n)
+        if prior:
+            labels = [f.label for f in prior]
+            regions = [f.region for f in prior]
+        else:
+            labels = [base or ""] * n
     measure, sign = _measure(group[0], predicate)
     shared_q = _qualifier_after(text, group[-1])
     out = []
-    for q, label in zip(group, labels, strict=False):
-        region = _region(text, lo, q.start, previous, label, doc_region)
+    for q, label, region in zip(group, labels, regions, strict=False):
+        region = region or _region(text, lo, q.start, previous, label, doc_region)
         qual = _qualifier(text, q, text[lo : q.start]) or shared_q or "eq"
         if q.more_than:
             qual = "gt"
@@ -277,17 +319,40 @@ def _group_figures(text, group, window, lo, previous, doc_region) -> list[_Figur
     return out
 
 
-def _distinct_labels(previous: list[_Figure], n: int) -> list[str] | None:
+def _region_list(before: str, n: int) -> list[str] | None:
+    """墨脱县、察隅县分别…: n regions and nothing else before 分别."""
+    lead = _REGION_LEAD.match(before)
+    rest = before[lead.end() :] if lead else before
+    items = [i for i in re.split(r"、|和|及|与", rest.strip("，, ")) if i]
+    if len(items) != n:
+        return None
+    names = [catalog.normalize_region(i) for i in items]
+    return names if all(names) else None
+
+
+def _prior_figures(previous: list[_Figure], n: int) -> list[_Figure] | None:
     """分别 with no label of its own refers back to the last n levels of the sentence."""
     levels = [f for f in previous if f.measure == "level" and not f.inherited]
-    if len(levels) < n:
-        return None
-    return [f.label for f in levels[-n:]]
+    return levels[-n:] if len(levels) >= n else None
 
 
-def _single(text, q, window, lo, previous, doc_region) -> _Figure:
+def _single(text, q, window, lo, previous, doc_region, memory=()) -> _Figure:
     measure, sign = _measure(q, window)
     label = clean_label(window)
+    region_only = catalog.normalize_region(label) if label else None
+    if region_only:
+        # 工布江达县23.5亿元: a region standing where the indicator should be borrows the
+        # indicator of the parallel part before it.
+        borrowed = _borrow_label(memory, measure)
+        if borrowed:
+            return _Figure(
+                q,
+                borrowed,
+                region_only,
+                measure,
+                sign,
+                _qualifier(text, q, window) or _qualifier_after(text, q) or "eq",
+            )
     if measure != "level":
         label = clean_label(_GROWTH_TAIL.sub("", label)) if label else label
     inherited = False
@@ -295,8 +360,8 @@ def _single(text, q, window, lo, previous, doc_region) -> _Figure:
         after = label_after(text, q.end)
         if after and (not label or _ends_with_verb(window)):
             label = after
-    if not label and previous:
-        label, inherited = previous[-1].label, True
+    if not label and (previous or memory):
+        label, inherited = (previous or memory)[-1].label, True
     region = _region(text, lo, q.start, previous if inherited else [], label, doc_region)
     qual = _qualifier(text, q, window) or _qualifier_after(text, q) or "eq"
     if q.more_than:
@@ -304,6 +369,13 @@ def _single(text, q, window, lo, previous, doc_region) -> _Figure:
     elif q.value_high is not None and qual == "eq":
         qual = "ge"  # 3-5家: at least the low end; value_high keeps the upper one
     return _Figure(q, label, region, measure, sign, qual, inherited)
+
+
+def _borrow_label(memory, measure: str) -> str | None:
+    for f in reversed(list(memory)):
+        if f.measure == measure and f.label and not catalog.normalize_region(f.label):
+            return f.label
+    return None
 
 
 _COORDINATED = re.compile(r"和|及|与|、")
@@ -368,11 +440,16 @@ def _qualifier_after(text: str, q: Quantity) -> str | None:
     return None
 
 
+# What may stand before a region that is the subject of its clause: time words, 其中.
+_REGION_LEAD = re.compile(r"(?:其中|同时|此外|另外|全年|年末|年底|\d{4}年|[，,、\s])*")
+
+
 def _region(text, lo, pos, previous, label, doc_region) -> str:
     """A region named as the subject of the clause owns the figure; else the default."""
     start = _clause_start(text, pos)
-    for a, b, name in reversed(catalog.find_regions(text[start:pos])):
-        if a <= 6 or text[start + b : start + b + 1].isdigit():
+    clause = text[start:pos]
+    for a, b, name in reversed(catalog.find_regions(clause)):
+        if _REGION_LEAD.fullmatch(clause[:a]) or text[start + b : start + b + 1].isdigit():
             return name
     if previous:
         return previous[-1].region
@@ -393,8 +470,14 @@ def _period(sentence: Sentence, periods, pos: int) -> tuple[str, str]:
     return period_key(year, suffix), ptype
 
 
-def _status(sentence: Sentence, text: str, pos: int, prelim: bool = False) -> str:
+# "…完成年初确定的增长10%左右的预期目标": a target quoted inside a review.
+_QUOTED_TARGET = re.compile(r"^(?:[^，,；;。]*?的)?(?:预期|年度|全年)?目标")
+
+
+def _status(sentence: Sentence, text: str, pos: int, prelim: bool = False, end: int = 0) -> str:
     if sentence.mode == "plan":
+        return "target"
+    if end and _QUOTED_TARGET.match(text[end:]):
         return "target"
     before = text[:pos]
     if any(w in before for w in TARGET_WORDS):

@@ -36,8 +36,45 @@ _JUNK = re.compile(r"^[，,、：:；;\s（）()“”\"]+|[，,、：:；;\s（
 _MAX_LABEL = 24
 
 
+# Pieces of a clause that are not the indicator: a comparison base, a quoted target, a
+# leading period, the whole-area subject, a qualifier word left at the end.
+_NOT_LABEL = [
+    re.compile(
+        r"^(?:[上下]半年|前[一二三]季度|第?[一二三四]季度|\d{1,2}[-－~～至]\d{1,2}月份?|\d{1,2}月份?|\d{4}年|全年|年末|年底)+"
+    ),
+    re.compile(
+        r"(?:比|较)(?:上年|去年|上月|上季度?|上年同期|上年末|年初|同期|\d{4}年)(?:末|底|同期)?"
+    ),
+    re.compile(r"(?:同比|环比)"),
+    re.compile(r"是(?:上年|去年|\d{4}年)的"),
+    re.compile(
+        r"^(?:虽略?|提前|超额|已)?(?:低于|高于|完成|达到|实现|超过)?(?:年初|年度)?(?:确定|提出|下达|制定)的"
+    ),
+    re.compile(r"(?:不低于|不少于|不超过|不高于|不足|不到|超过|突破|约|近|达到|达)$"),
+]
+# What is left of a clause when it held no label at all.
+_FUNCTION_WORDS = {
+    "为",
+    "是",
+    "达",
+    "占",
+    "有",
+    "其中",
+    "分别",
+    "同比",
+    "增长",
+    "和",
+    "及",
+    "与",
+    "的",
+}
+
+
 def clean_label(text: str) -> str:
     """Strip predicate words at the end and opening verbs at the front."""
+    text = _JUNK.sub("", text)
+    for pattern in _NOT_LABEL:
+        text = pattern.sub("", text)
     text = _JUNK.sub("", text)
     changed = True
     while changed and text:
@@ -54,7 +91,8 @@ def clean_label(text: str) -> str:
         if m and len(text) > m.end() + 1:
             text, changed = text[m.end() :], True
         text = _JUNK.sub("", text)
-    return _shorten(text)
+    text = re.sub(r"^(?:全市|全区|全县|全省|全州)", "", text)
+    return "" if text in _FUNCTION_WORDS or len(text) < 2 else _shorten(text)
 
 
 def _shorten(text: str) -> str:
@@ -103,6 +141,9 @@ def expand_list(label: str, n: int) -> list[str] | None:
 
 def _share_affixes(items: list[str]) -> list[str]:
     """粮食、蔬菜、肉蛋奶产量 -> …产量 each; 民航客运、货邮吞吐量 -> 民航… each."""
+    coordinated = _coordinate_remainder(items)
+    if coordinated:
+        return coordinated
     head = next((h for h in HEAD_NOUNS if items[-1].endswith(h)), None)
     out = list(items)
     if head:
@@ -115,8 +156,28 @@ def _share_affixes(items: list[str]) -> list[str]:
     return out
 
 
+def _coordinate_remainder(items: list[str]) -> list[str] | None:
+    """城镇和农村居民人均可支配收入: the modifiers share the rest of the last item."""
+    last = items[-1]
+    word = next((w for w in _COORDINATE if last.startswith(w)), None)
+    if not word or not all(i in _COORDINATE for i in items[:-1]):
+        return None
+    rest = last[len(word) :]
+    return [i + rest for i in items[:-1]] + [last]
+
+
+# Indicator names end in a noun of measure: 值, 额, 量, 率 … (地区生产总值, 零售总额).
+_HEADED_END = tuple("值额量率数入出资费积重价人客")
+
+
 def _has_head(item: str) -> bool:
-    return any(item.endswith(h) for h in HEAD_NOUNS) and len(item) > 3
+    from zhibiao.transforms import catalog
+
+    if catalog.match_indicator(item):
+        return True
+    return (any(item.endswith(h) for h in HEAD_NOUNS) or item.endswith(_HEADED_END)) and len(
+        item
+    ) > 3
 
 
 # 民航客运 / 货邮吞吐量: the first item's modifier (民航) goes to the items that start with a

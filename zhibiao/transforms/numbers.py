@@ -60,6 +60,10 @@ _NOT_BEFORE = set("第AaBbCcDdEeFfGgHhIiJjKkLlMmNnOoPpQqRrSsTtUuVvWwXxYyZz#№")
 _DURATION_AFTER = ("月", "工作日", "小时")
 
 
+# "2000万元及以上的…", "500万元以上的项目": the quantity defines a class, it is not stated.
+_THRESHOLD_AFTER = ("及以上的", "以上的", "及以下的", "以下的")
+
+
 def quoted_spans(sentence: str) -> list[tuple[int, int]]:
     """Spans of quoted names and titles: the numbers inside them are names (“11364”)."""
     return [m.span() for m in _QUOTES.finditer(sentence)]
@@ -109,7 +113,9 @@ def _accept(text: str, m: re.Match, quotes: list[tuple[int, int]]) -> bool:
         return False
     if _inside(m.start("lo"), quotes):
         return False
-    after = text[m.end() : m.end() + 3]
+    after = text[m.end() : m.end() + 4]
+    if after.startswith(_THRESHOLD_AFTER):
+        return False  # 年主营业务收入2000万元及以上的工业法人单位: a class boundary
     if m["unit"] == "个" and after.startswith(_DURATION_AFTER):
         return False
     if after[:1].isascii() and after[:1].isalpha():

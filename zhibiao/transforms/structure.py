@@ -26,6 +26,8 @@ PLAN_HEADINGS = (
     "工作打算",
 )
 REVIEW_HEADINGS = ("回顾", "工作总结", "主要成绩", "过去一年", "过去五年", "发展成就")
+_NOTES = re.compile(r"^(?:注|附注|说明|备注|资料来源)\s*[：:]")
+_NOTE_ITEM = re.compile(r"^\d{1,2}[.．、]\D")
 _SENTENCE_END = re.compile(r"(?<=[。！？；!?;])")
 _FULL_END = re.compile(r"(?<=[。！？!?])")
 _HEADING_MAX = 40
@@ -103,16 +105,16 @@ def iter_sentences(
     report_year = year if work_report else None
     ctx = _Context(year=year)
     index = 0
+    in_notes = False
     for para_no, line in enumerate(text.split("\n")):
         line = line.strip()
         if not line:
             continue
+        in_notes = _NOTES.match(line) is not None or (in_notes and _NOTE_ITEM.match(line))
+        if in_notes:
+            continue  # 注：/附注： define terms and thresholds; they state no figures
         if is_heading(line):
             _apply_heading(ctx, line, report_year)
-        elif len(line) < 120 and any(w in line[:30] for w in PLAN_HEADINGS if w != "计划"):
-            # "2024年政府工作的总体要求是：…" opens the plan without a heading line.
-            if ctx.mode == "review" and re.match(r"^(?:19|20)\d{2}年", line):
-                _apply_heading(ctx, line[:20], report_year)
         para = _Context(ctx.year, ctx.suffix, ctx.period_type, ctx.mode, ctx.heading)
         for full in _FULL_END.split(line):
             for part in _SENTENCE_END.split(full):
