@@ -17,8 +17,8 @@ _LABELLED = re.compile(
 )
 _DATE_LINE = re.compile(r"^[\s—\-－（(【\[]*(?=[\d〇○零一二三四五六七八九])")
 _DIGITS = {c: i for i, c in enumerate("〇一二三四五六七八九")} | {"○": 0, "零": 0, "Ｏ": 0}
-_SENTENCE_END = "。！？；，、：:;,!?"
 _HEAD_LINES = 12
+_SECTION = re.compile(r"[一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[）)]|\d+[.、．]")
 
 
 def find_published_on(text: str) -> str | None:
@@ -36,11 +36,16 @@ def labelled_date(text: str) -> str | None:
 
 
 def date_line(text: str) -> str | None:
-    """A line under the title that starts with a date: （2024年1月15日）, ——2024年1月15日在…"""
+    """A line near the top that starts with a date (（2024年1月15日）, ——2024年1月15日在…),
+    or a short masthead line holding one (西藏自治区统计局　2024年7月19日)."""
     for line in text.split("\n", _HEAD_LINES)[:_HEAD_LINES]:
-        if len(line) <= 80 and _DATE_LINE.match(line):
-            if found := parse_date(line[_DATE_LINE.match(line).end() :], anchored=True):
-                return found
+        start = _DATE_LINE.match(line)
+        if start and len(line) <= 80 and (found := parse_date(line[start.end() :], anchored=True)):
+            return found
+        if len(line) <= 40 and not re.search(r"[，。；！？,;!?]", line):
+            match = _DATE.search(line)
+            if match and not re.match(r"\s*日?\s*(?:起|至|到|前|以来|—|-)", line[match.end() :]):
+                return parse_date(match.group())
     return None
 
 
@@ -69,12 +74,18 @@ def _chinese_number(text: str) -> int:
 
 
 def heading_title(text: str) -> str | None:
-    """The first line when it reads as a heading: short, with no sentence punctuation."""
-    first = text.split("\n", 1)[0].strip()
-    if (
-        not 2 <= len(first) <= 60
-        or re.search(r"[，。；！？,;!?]", first)
-        or first[-1] in _SENTENCE_END
-    ):
-        return None
-    return first if re.search(r"[\u4e00-\u9fff]", first) else None
+    """The first line near the top that reads as a title: short, no punctuation, no date,
+    not a section heading (一、…); a disclaimer or masthead line above it is passed over."""
+    for line in text.split("\n", 4)[:4]:
+        line = line.strip()
+        if line.endswith(("：", ":")):
+            return None  # 各位代表： the speech starts, no title in the text
+        if (
+            2 <= len(line) <= 60
+            and not re.search(r"[，。；！？,;!?]", line)
+            and re.search(r"[\u4e00-\u9fff]", line)
+            and not _DATE.search(line)
+            and not _SECTION.match(line)
+        ):
+            return line
+    return None

@@ -31,7 +31,9 @@ _HEADING = re.compile(
 )
 _TABLE_HEADER_WORD = re.compile(r"单位|绝对|增长|增速|同比|比上年|比重|数值|本年|本期|\d+月|±")
 _EDGE = 3  # lines at the top and bottom of a page where running headers and footers sit
-_SHORT = 0.7  # a line narrower than this share of a full line ends its paragraph
+_SHORT = 0.7  # a line narrower than this share of a full line may end its paragraph
+_INDENTS = ("\u3000", "  ", "\t")
+_CLAUSE = re.compile(r"[，、；：,;:]")
 
 
 def pdf_pages(raw: bytes) -> tuple[list[str], str | None]:
@@ -54,7 +56,7 @@ def looks_like_layout_text(text: str) -> bool:
     if "\f" in text:
         return True
     lines = [line.strip() for line in text.split("\n") if line.strip()]
-    if len(lines) < 4:
+    if len(lines) < 5:
         return False
     ends = _ENDS_SENTENCE + _ENDS_IF_SHORT
     broken = sum(1 for line in lines[:-1] if line[-1] not in ends and not _HEADING.match(line))
@@ -63,11 +65,29 @@ def looks_like_layout_text(text: str) -> bool:
 
 def repair_layout(pages: list[str]) -> str:
     """Whole paragraphs from page texts: page furniture dropped, broken lines joined."""
-    page_lines = [[line.strip() for line in page.strip().split("\n")] for page in pages]
+    page_lines = _mark_indented_paragraphs([page.strip("\n\r\f").split("\n") for page in pages])
     page_lines = [_drop_page_numbers(lines) for lines in page_lines]
     page_lines = _drop_running_lines(page_lines)
     lines = _tables_to_sentences([line for lines in page_lines for line in lines])
     return "\n".join(_join_broken_lines(lines))
+
+
+def _mark_indented_paragraphs(pages: list[list[str]]) -> list[list[str]]:
+    """Stripped lines, with a paragraph break ("") before an indented first line, where
+    indentation marks paragraphs (some lines indented, not nearly all: that is layout)."""
+    filled = [line for lines in pages for line in lines if line.strip()]
+    indented = sum(1 for line in filled if line.startswith(_INDENTS))
+    use_indent = 0 < indented < 0.9 * len(filled)
+    return [
+        [
+            part
+            for line in lines
+            for part in (
+                ["", line.strip()] if use_indent and line.startswith(_INDENTS) else [line.strip()]
+            )
+        ]
+        for lines in pages
+    ]
 
 
 def _drop_page_numbers(lines: list[str]) -> list[str]:
@@ -162,7 +182,8 @@ def _join_broken_lines(lines: list[str]) -> list[str]:
 
 
 def _continues(paragraph: str, last_line: str, full: int) -> bool:
-    """A line continues unless it ends a sentence, or is short where lines are usually long."""
+    """A line continues unless it ends a sentence, or is short where lines are usually long
+    and reads as a title (no clause punctuation: 2024年一季度全区经济运行情况)."""
     end = paragraph[-1]
     if end in _ENDS_SENTENCE or (
         end in "”」』" and len(paragraph) > 1 and paragraph[-2] in _ENDS_SENTENCE
@@ -172,7 +193,7 @@ def _continues(paragraph: str, last_line: str, full: int) -> bool:
         return True
     if _is_row_of_numbers(last_line) or (_HEADING.match(last_line) and len(last_line) <= 20):
         return False
-    return _width(last_line) >= _SHORT * full
+    return _width(last_line) >= _SHORT * full or bool(_CLAUSE.search(last_line))
 
 
 def _is_row_of_numbers(line: str) -> bool:
