@@ -66,16 +66,16 @@ def extract(
 
 @app.command()
 def query(
-    sql: str = typer.Argument(..., help="SQL against the warehouse"),
+    sql: str = typer.Argument(..., help="SQL, or a table or view name to export"),
     db: Path | None = DbOpt,
     out: Path | None = typer.Option(None, help="write the result to .csv or .parquet"),
 ) -> None:
     """SQL against the warehouse, printed as a table (read-only)."""
-    from zhibiao.warehouse.query import export_query, run_query
+    from zhibiao.warehouse.query import export, run_query
 
     path = _db(db)
     if out:
-        export_query(path, sql, out)
+        export(path, sql, out)
         typer.echo(f"wrote {out}")
         return
     _print_frame(run_query(path, sql))
@@ -98,6 +98,18 @@ def alerts(db: Path | None = DbOpt) -> None:
         if c in frame.columns
     ]
     _print_frame(frame[cols])
+
+
+@app.command()
+def serve() -> None:
+    """The nightly schedule in this process (02:00 Asia/Shanghai), for setups without a worker."""
+    from zhibiao.flows.serve import ServeError, serve_nightly
+
+    try:
+        serve_nightly()
+    except ServeError as exc:
+        typer.echo(f"zhibiao serve: {exc}", err=True)
+        raise typer.Exit(2) from None
 
 
 def _str(path: Path | None) -> str | None:

@@ -111,6 +111,18 @@ def _title_region(text: str) -> str | None:
     return None
 
 
+# A development zone or park inside the region is its own series, not the region's:
+# 力争经开区地区生产总值…，工业总产值增幅达到25%以上 is the zone's output.
+_ZONE = re.compile(r"经济技术开发区|经开区|开发区|高新区|工业园区|产业园区|园区")
+
+
+def _zone_label(text: str, f: _Figure) -> str:
+    zones = [m for m in _ZONE.finditer(text, 0, f.q.start)]
+    if not zones or not f.label or _ZONE.search(f.label):
+        return f.label
+    return zones[-1].group(0) + f.label
+
+
 def _subject(sentence: str) -> str | None:
     """A region that opens a sentence (墨脱县持续做大茶产业，…) is its subject."""
     found = catalog.find_regions(sentence[:8])
@@ -151,6 +163,7 @@ def _sentence_rows(
     periods = find_periods(text)
     rows = []
     for f in figures:
+        f.label = _zone_label(text, f)
         period, period_type = _period(sentence, periods, f.q.start)
         status = _status(sentence, text, f.q.start, prelim, f.q.end)
         rows.append(_row(f, period, period_type, status, sentence.full or sentence.text))
@@ -185,7 +198,7 @@ def _row(f: _Figure, period: str, period_type: str, status: str, evidence: str) 
     if unit == "倍" and measure == "growth_pct":
         value, unit = value * 100, "%"
         high = high * 100 if high is not None else None
-    code = _code(f.label)
+    code = _code(f.label, None if measure != "level" else unit)
     period, period_type = _stock_period(f.label, code, period, period_type)
     return {
         "indicator_code": code or UNMAPPED,
@@ -208,19 +221,19 @@ def _row(f: _Figure, period: str, period_type: str, status: str, evidence: str) 
 _PAREN = re.compile(r"[（(]([^）)]*)[）)]")
 
 
-def _code(label: str) -> str | None:
-    """城镇化率 may be stated in parentheses: 城镇人口占常住人口比重（常住人口城镇化率）."""
+def _code(label: str, unit: str | None = None) -> str | None:
+    """城镇化率 may be stated in parentheses: 城镇人口占常住人口比重（常住人口城镇化率）.
+
+    The unit of a level picks the member of a family (商品房销售 套 vs 元) and refuses a
+    match it cannot be (粮食 in 亩 is no grain output).
+    """
     if not label:
         return None
-    code = catalog.match_indicator(label)
-    if code:
-        return code
-    for inner in _PAREN.findall(label):
-        code = catalog.match_indicator(inner)
+    for candidate in (label, *_PAREN.findall(label), _PAREN.sub("", label)):
+        code = catalog.match_indicator(candidate, unit=unit) if candidate else None
         if code:
             return code
-    bare = _PAREN.sub("", label)
-    return catalog.match_indicator(bare) if bare != label else None
+    return None
 
 
 @functools.cache
@@ -362,6 +375,8 @@ def _single(text, q, window, lo, previous, doc_region, memory=()) -> _Figure:
             label = after
     if not label and (previous or memory):
         label, inherited = (previous or memory)[-1].label, True
+    elif label in GENERIC_LABELS or len(label) <= 2:
+        label = _qualify_generic(label, text, lo, previous or list(memory))
     region = _region(text, lo, q.start, previous if inherited else [], label, doc_region)
     qual = _qualifier(text, q, window) or _qualifier_after(text, q) or "eq"
     if q.more_than:
@@ -369,6 +384,29 @@ def _single(text, q, window, lo, previous, doc_region, memory=()) -> _Figure:
     elif q.value_high is not None and qual == "eq":
         qual = "ge"  # 3-5家: at least the low end; value_high keeps the upper one
     return _Figure(q, label, region, measure, sign, qual, inherited)
+
+
+# Labels that name no indicator on their own: 完成投资4.8亿元 is the investment of the
+# projects counted just before it, 总量达135个 the total of what the sentence is about.
+GENERIC_LABELS = frozenset(
+    "投资 总量 总额 总数 收入 产值 规模 资金 金额 数量 面积 人数 户数 个数 增加值 支出 金额".split()
+)
+_VERB_TAIL = re.compile(
+    r"(?:加快推进|有序推进|扎实推进|顺利推进|稳步推进|全面推进|深入推进|开工建设|建成投用|"
+    r"加快建设|进展顺利|全面完成|圆满完成|落地|实施)$"
+)
+
+
+def _qualify_generic(label: str, text: str, lo: int, previous: list) -> str:
+    """Give a generic label the noun it belongs to: the figure before it, else the subject
+    of the clause before it (…等重点项目加快推进，共完成投资130亿元)."""
+    if previous and previous[-1].label and previous[-1].label != label:
+        return previous[-1].label + label
+    start = _clause_start(text, lo)
+    before = text[: max(start - 1, 0)]
+    clause = before[_clause_start(before, len(before)) :]
+    subject = _VERB_TAIL.sub("", clause.rsplit("等", 1)[-1]).strip('“”"')
+    return subject + label if 2 <= len(subject) <= 16 else label
 
 
 def _borrow_label(memory, measure: str) -> str | None:

@@ -117,9 +117,9 @@ def label_after(text: str, end: int) -> str:
     phrase = m.group(0)
     if phrase.startswith(("以上", "左右", "以内", "以下", "之内", "上下", "余", "多")):
         return ""
-    stop = _AFTER_STOP.search(phrase, 1)
+    stop = _AFTER_STOP.search(phrase)
     if stop:
-        phrase = phrase[: stop.start()]
+        phrase = phrase[: stop.start()]  # 18项位居全区前列: a verb after the count, no noun
     return phrase.strip('“”"') if len(phrase) >= 2 else ""
 
 
