@@ -15,7 +15,7 @@ import pandas as pd
 
 from zhibiao.schema import FIGURE_COLUMNS, UNMAPPED
 from zhibiao.transforms import catalog
-from zhibiao.transforms.labels import COUNT_UNITS, clean_label, expand_list, label_after
+from zhibiao.transforms.labels import COUNT_UNITS, clean_label, expand_list, has_head, label_after
 from zhibiao.transforms.lexicon import (
     COMPARISON,
     ESTIMATE_WORDS,
@@ -164,11 +164,11 @@ def _sentence_rows(
     rows = []
     for f in figures:
         f.label = _zone_label(text, f)
-        period, period_type = _period(sentence, periods, f.q.start)
+        period, period_type = _period(sentence, periods, f.q.start, text)
         status = _status(sentence, text, f.q.start, prelim, f.q.end)
         rows.append(_row(f, period, period_type, status, sentence.full or sentence.text))
     for ratio in ratios:
-        period, period_type = _period(sentence, periods, ratio.start)
+        period, period_type = _period(sentence, periods, ratio.start, text)
         status = _status(sentence, text, ratio.start, prelim)
         rows.extend(
             _ratio_rows(
@@ -377,6 +377,8 @@ def _single(text, q, window, lo, previous, doc_region, memory=()) -> _Figure:
         label, inherited = (previous or memory)[-1].label, True
     elif label in GENERIC_LABELS or len(label) <= 2:
         label = _qualify_generic(label, text, lo, previous or list(memory))
+    elif label.startswith("占") and (previous or memory):
+        label = (previous or memory)[-1].label + label  # …增加值增长11.6%，占全县…的比重
     region = _region(text, lo, q.start, previous if inherited else [], label, doc_region)
     qual = _qualifier(text, q, window) or _qualifier_after(text, q) or "eq"
     if q.more_than:
@@ -400,8 +402,9 @@ _VERB_TAIL = re.compile(
 def _qualify_generic(label: str, text: str, lo: int, previous: list) -> str:
     """Give a generic label the noun it belongs to: the figure before it, else the subject
     of the clause before it (…等重点项目加快推进，共完成投资130亿元)."""
-    if previous and previous[-1].label and previous[-1].label != label:
-        return previous[-1].label + label
+    if previous and previous[-1].label:
+        prior = previous[-1].label
+        return prior if prior.endswith(label) else prior + label
     start = _clause_start(text, lo)
     before = text[: max(start - 1, 0)]
     clause = before[_clause_start(before, len(before)) :]
@@ -426,6 +429,8 @@ def _split_shared(f: _Figure) -> list[_Figure]:
     items = [i for i in _COORDINATED.split(f.label) if i]
     if not 2 <= len(items) <= 3 or any(not 2 <= len(i) <= 12 for i in items):
         return [f]
+    if not all(catalog.match_indicator(i) or has_head(i) for i in items):
+        return [f]  # 电力、热力生产和供应业增加值 is one industry, not three indicators
     return [_Figure(f.q, i, f.region, f.measure, f.sign, f.qualifier) for i in items]
 
 
@@ -440,7 +445,7 @@ def _ends_with_verb(window: str) -> bool:
 
 def _measure(q: Quantity, predicate: str) -> tuple[str, float]:
     """Measure and sign from the unit and the words in front (下降0.1% -> growth -0.1)."""
-    words = predicate[-12:]
+    words = _NOT_GROWTH.sub("", predicate[-12:])
     down = any(w in words for w in GROWTH_DOWN)
     up = any(w in words for w in GROWTH_UP) or any(w in words for w in COMPARISON)
     sign = -1.0 if down and not _last_is_up(words) else 1.0
@@ -453,6 +458,10 @@ def _measure(q: Quantity, predicate: str) -> tuple[str, float]:
     if q.unit == "%" and (up or down):
         return "growth_pct", sign
     return "level", 1.0
+
+
+# 增加值 is value added, 增长点 a source of growth: neither makes a figure a growth rate.
+_NOT_GROWTH = re.compile(r"增加值|增长点|增长极")
 
 
 def _last_is_up(words: str) -> bool:
@@ -494,8 +503,13 @@ def _region(text, lo, pos, previous, label, doc_region) -> str:
     return doc_region
 
 
-def _period(sentence: Sentence, periods, pos: int) -> tuple[str, str]:
+_LAST_YEAR = re.compile(r"(?:由|从)?(?:上年|去年)(?:的|末的|同期的)?$")
+
+
+def _period(sentence: Sentence, periods, pos: int, text: str = "") -> tuple[str, str]:
     year, suffix, ptype = sentence.year, sentence.suffix, sentence.period_type
+    if year and text and _LAST_YEAR.search(text[max(0, pos - 6) : pos]):
+        return period_key(year - 1, suffix), ptype  # 由上年的14.8∶31.2∶54.0调整为…
     for p in periods:
         if p.start >= pos:
             break

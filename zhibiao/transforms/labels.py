@@ -167,7 +167,12 @@ def _coordinate_remainder(items: list[str]) -> list[str] | None:
 
 
 # Indicator names end in a noun of measure: 值, 额, 量, 率 … (地区生产总值, 零售总额).
-_HEADED_END = tuple("值额量率数入出资费积重价人客")
+_HEADED_END = tuple("值额量率数入出资费积重价人客收")
+
+
+def has_head(item: str) -> bool:
+    """An item that is an indicator name on its own (a catalog entry, or a noun of measure)."""
+    return _has_head(item)
 
 
 def _has_head(item: str) -> bool:

@@ -28,7 +28,7 @@ def find_ratios(sentence: str) -> list[Ratio]:
     found = []
     for m in _RATIO.finditer(sentence):
         parts = tuple(re.split(r"[:：∶]", m["parts"]))
-        before = sentence[max(0, m.start() - 20) : m.start()]
+        before = sentence[max(0, m.start() - 40) : m.start()]
         for word, labels in RATIO_PARTS.items():
             if word in before and len(labels) == len(parts):
                 found.append(Ratio(m.start(), m.end(), parts, labels))
