@@ -401,6 +401,15 @@ TABLE_CASES = [
         ],
     ),
     (
+        "row labels that are links",
+        _rows(
+            ("指标", "单位", "绝对数"),
+            ("<a href='/c/1'>粮食产量</a>", "万吨", "9.46"),
+            ("<a href='/c/2'>肉类产量</a>", "万吨", "3.49"),
+        ),
+        ["粮食产量9.46万吨。", "肉类产量3.49万吨。"],
+    ),
+    (
         "years as rows",
         _rows(
             ("年份", "地区生产总值(亿元)", "增长(%)"),
@@ -431,6 +440,32 @@ def test_layout_table_is_not_a_data_table() -> None:
     layout = "<table><tr><td><p>第一段正文没有数字，只有文字。</p></td><td><a href='/'>首页</a></td></tr></table>"
     assert table_sentences([["第一段正文没有数字，只有文字。", "首页"]]) == []
     assert "第一段正文没有数字，只有文字。" in decode(_table_page(layout, before="")).text
+
+
+OLD_CMS_PAGE = """<html><head><meta http-equiv="Content-Type" content="text/html; charset=gb2312">
+<title>统计公报</title></head><body class="nav-open">
+<table width="100%"><tr><td><a href="/">首页</a> | <a href="/xw">新闻</a> | <a href="/gk">公开</a></td></tr></table>
+<table width="960"><tr><td class="main"><div id="zoom">
+&nbsp;&nbsp;初步核算，全年地区生产总值<span style="font-family:宋体">230</span><span>.5</span>亿元，比上年增长<b>9.5</b>%。<br/>
+&nbsp;&nbsp;全年粮食产量9.46万吨，比上年增长1.8%。<br><br>
+\u3000\u3000全年接待游客<font color="red">1,317.7</font>万人次，增长100.3%。</div>
+<table border=1><tr><td>指标</td><td>单位</td><td>绝对数</td><td>比上年增长%</td></tr>
+<tr><td>旅游收入</td><td>亿元</td><td>116.7</td><td>106.0</td></tr></table>
+</td></tr></table><div id="footer">版权所有 林芝市人民政府</div></body></html>"""
+
+
+def test_html_old_cms_page_with_layout_tables_and_inline_markup() -> None:
+    decoded = decode(OLD_CMS_PAGE.encode("gbk"))
+    assert decoded.encoding == "gb18030"
+    text = decoded.text
+    for sentence in (
+        "初步核算，全年地区生产总值230.5亿元，比上年增长9.5%。",
+        "全年粮食产量9.46万吨，比上年增长1.8%。",
+        "全年接待游客1317.7万人次，增长100.3%。",
+        "旅游收入116.7亿元，比上年增长106.0%。",
+    ):
+        assert sentence in text
+    assert "|" not in text and "首页" not in text and "版权所有" not in text
 
 
 def test_html_falls_back_to_body_text_when_trafilatura_finds_nothing(

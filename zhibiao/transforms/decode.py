@@ -72,7 +72,7 @@ _MARKUP = re.compile(
     r"<(?:!doctype\s+html|html|head|body|meta|title|div|p|table|span|br|h[1-6])[\s>/]", re.I
 )
 _HTML_SUFFIXES = (".htm", ".html", ".shtml", ".xhtml")
-_CONTROL_BYTES = bytes([*range(1, 9), 0x0B, *range(0x0E, 0x1B), *range(0x1C, 0x20), 0x7F])
+_CONTROL_BYTES = bytes([*range(1, 9), 0x0B, *range(0x0E, 0x20), 0x7F])
 # Detection chooses among the charsets Chinese official sites use; anything else would be
 # mojibake (a Japanese or Cyrillic code page "decoding" GBK bytes), so it is an error instead.
 _DETECTABLE = ["utf_8", "gb18030", "big5", "big5hkscs"]

@@ -20,6 +20,13 @@ _BLOCKS = {
     "p", "div", "br", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "table", "section",
     "article", "blockquote", "pre", "dd", "dt", "caption", "td", "th", "ul", "ol",
 }  # fmt: skip
+# Inline markup merged into its text: trafilatura's fallback puts each element on its own
+# line, which splits <span>230</span><span>.5</span>亿元 into "230" / ".5" / "亿元".
+_INLINE = (
+    "span", "font", "b", "strong", "i", "em", "u", "sup", "sub", "small", "big", "ins",
+    "label", "nobr", "abbr", "cite", "code", "o:p", "st1:chsdate", "st1:chmetcnv",
+)  # fmt: skip
+_LINK_LIST_TAGS = ("ul", "ol", "div", "table", "p", "dl")  # not td: a linked row label
 _BOILERPLATE = ("header", "footer", "nav", "aside", "form")
 _BOILERPLATE_WORDS = (
     r"(^|[\s_-])(header|footer|foot|nav|navbar|menu|breadcrumbs?|crumbs?|sidebar|copyright"
@@ -53,9 +60,41 @@ def html_text(markup: str) -> HtmlText:
         element.drop_tree()
     title, published_on = _meta_title(root), _meta_date(root)
     page_text = block_text(root)
+    _drop_boilerplate(root)
+    _drop_link_lists(root)
+    etree.strip_tags(root, *_INLINE)
     _tables_to_paragraphs(root)
+    _unwrap_layout_tables(root)
     article = _article_text(root)
     return HtmlText(article, title, published_on, page_text)
+
+
+def _drop_boilerplate(root: etree._Element) -> None:
+    """Navigation, headers and footers by tag, class or id, before trafilatura: on a short
+    page it falls back to keeping every text node, menus included. An element holding much
+    of the page's text is kept whatever its class says (<body class="nav-open">)."""
+    page_length = len(root.text_content()) or 1
+    found = list(root.iter(*_BOILERPLATE)) + _BOILERPLATE_CLASS(root, words=_BOILERPLATE_WORDS)
+    for element in found:
+        if element.getparent() is None or element.tag in ("html", "body"):
+            continue
+        if len(element.text_content()) < 0.3 * page_length:
+            element.drop_tree()
+
+
+def _drop_link_lists(root: etree._Element) -> None:
+    """Short blocks that are mostly link text are menus (首页 | 新闻 | 公开), wherever they sit."""
+    dropped: set[etree._Element] = set()
+    for element in list(root.iter(*_LINK_LIST_TAGS)):
+        if element.getparent() is None or any(a in dropped for a in element.iterancestors()):
+            continue
+        text = re.sub(r"[\s|｜/>»·•,，、]+", "", element.text_content())
+        if not text or len(text) > 300:
+            continue
+        linked = sum(len(re.sub(r"\s+", "", a.text_content())) for a in element.iter("a"))
+        if linked >= 0.7 * len(text):
+            dropped.add(element)
+            element.drop_tree()
 
 
 def _meta(root: etree._Element, names: tuple[str, ...]) -> list[str]:
@@ -103,6 +142,15 @@ def _tables_to_paragraphs(root: etree._Element) -> None:
         table.getparent().replace(table, block)
 
 
+def _unwrap_layout_tables(root: etree._Element) -> None:
+    """Tables left after _tables_to_paragraphs hold page layout (old CMS pages put the whole
+    article in a cell); as divs, trafilatura sees their paragraphs instead of table rows."""
+    for element in root.iter("table", "thead", "tbody", "tfoot", "tr", "td", "th"):
+        element.tag = "div"
+        for attribute in ("colspan", "rowspan"):
+            element.attrib.pop(attribute, None)
+
+
 def _grid(table: etree._Element) -> list[list[str]]:
     """Cells by row with colspan and rowspan copied into every position they cover."""
     grid: list[list[str]] = []
@@ -147,11 +195,6 @@ def _article_text(root: etree._Element) -> str:
     )
     if extracted and extracted.strip():
         return extracted
-    for element in list(root.iter(*_BOILERPLATE)) + _BOILERPLATE_CLASS(
-        root, words=_BOILERPLATE_WORDS
-    ):
-        if element.getparent() is not None:
-            element.drop_tree()
     return block_text(root)
 
 

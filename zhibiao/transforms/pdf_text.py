@@ -78,16 +78,15 @@ def _mark_indented_paragraphs(pages: list[list[str]]) -> list[list[str]]:
     filled = [line for lines in pages for line in lines if line.strip()]
     indented = sum(1 for line in filled if line.startswith(_INDENTS))
     use_indent = 0 < indented < 0.9 * len(filled)
-    return [
-        [
-            part
-            for line in lines
-            for part in (
-                ["", line.strip()] if use_indent and line.startswith(_INDENTS) else [line.strip()]
-            )
-        ]
-        for lines in pages
-    ]
+    marked = []
+    for lines in pages:
+        page: list[str] = []
+        for line in lines:
+            if use_indent and line.startswith(_INDENTS):
+                page.append("")
+            page.append(line.strip())
+        marked.append(page)
+    return marked
 
 
 def _drop_page_numbers(lines: list[str]) -> list[str]:
@@ -106,17 +105,26 @@ def _drop_running_lines(pages: list[list[str]]) -> list[list[str]]:
         return pages
     counts: dict[str, int] = {}
     for lines in pages:
-        for key in {_running_key(line) for line in _edges(lines)}:
+        for key in {_running_key(lines[i]) for i in _edges(lines)}:
             counts[key] = counts.get(key, 0) + 1
     running = {key for key, n in counts.items() if n >= 2 and n > len(pages) / 2}
-    return [
-        [line for line in lines if _running_key(line) not in running or not line] for lines in pages
-    ]
+    kept = []
+    for lines in pages:
+        edges = _edges(lines)
+        kept.append(
+            [
+                line
+                for i, line in enumerate(lines)
+                if i not in edges or _running_key(line) not in running
+            ]
+        )
+    return kept
 
 
-def _edges(lines: list[str]) -> list[str]:
-    filled = [line for line in lines if line]
-    return filled[:_EDGE] + filled[-_EDGE:]
+def _edges(lines: list[str]) -> set[int]:
+    """Indexes of the first and last few filled lines, where page furniture sits."""
+    filled = [i for i, line in enumerate(lines) if line]
+    return set(filled[:_EDGE] + filled[-_EDGE:])
 
 
 def _running_key(line: str) -> str:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 _NUMBER = re.compile(r"^[-+−]?\d+(?:[,，]\d{3})*(?:\.\d+)?%?$")
 _YEAR = re.compile(r"^(?:19|20)\d{2}$")
-_PLACEHOLDER = re.compile(r"^[-—–－/…⋯·.]*$")
+_NOTE = re.compile(r"^(?:注|说明|备注|资料来源|数据来源)")
 _UNIT_HEADER = re.compile(r"^(?:计量)?单位$")
 _SKIP_HEADER = re.compile(r"^(?:序号|编号|行次)$")
 _LABEL_HEADER = re.compile(r"^(?:年份|年度|时间|月份|时期|地区|指标|指标名称|项目)$")
@@ -54,11 +54,19 @@ def table_sentences(rows: list[list[str]], caption: str = "") -> list[str]:
     columns = _columns(headers, body, default_unit)
     lines = [t for t in titles if not _UNIT_NOTE.fullmatch(t)]
     for row in body:
-        if len(set(filter(None, row))) == 1 and not _is_data_row(row, 1):
-            lines.append(next(filter(None, row)))  # a spanning note row (注：...)
+        if _is_note_row(row):
+            lines.append(next(filter(None, row)))
         elif sentence := _row_sentence(row, columns):
             lines.append(sentence)
     return lines
+
+
+def _is_note_row(row: list[str]) -> bool:
+    """A row spanning the table (注：…, 资料来源…) is prose; a lone label is a section row."""
+    values = set(filter(None, row))
+    if len(values) != 1 or _is_data_row(row, 1):
+        return False
+    return "" not in row or bool(_NOTE.match(next(iter(values))))
 
 
 def is_number(cell: str) -> bool:
