@@ -114,6 +114,7 @@ NORMALIZE_CASES = [
     ("一、工作回顾…………3\n二、目标任务..........12", "一、工作回顾\n二、目标任务"),
     # invisible characters, whitespace, paragraphs
     ("全\u200b年\u200d增\ufeff长\u00ad", "全年增长"),
+    ("全年\x07增长\x00\x1b", "全年增长"),
     ("  第一段  \r\n\r\n\n\t第二段\f第三段 ", "第一段\n第二段\n第三段"),
     ("", ""),
 ]

@@ -18,7 +18,14 @@ from functools import cache
 
 import opencc
 
-_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad\u180e\u200e\u200f"))
+_INVISIBLE = dict.fromkeys(
+    [
+        *map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad\u180e\u200e\u200f\x7f"),
+        *range(0x00, 0x09),
+        0x0B,
+        *range(0x0E, 0x20),
+    ]
+)  # zero-width and bidi marks, soft hyphen, C0 controls (tab, newline, CR, form feed stay)
 _KEEP_FULLWIDTH = "，；：！？（）"
 _KEEP_SPLIT = re.compile(f"([{_KEEP_FULLWIDTH}]+)")
 # Unit symbols NFKC would spell as "m2", "km2": the extractor's units are Chinese words.
