@@ -73,7 +73,24 @@ create table if not exists observations (
     realtime_end      date,                -- null = still current (open interval)
     evidence          varchar,
     extractor_version varchar,
-    loaded_at         timestamp default current_timestamp
+    loaded_at         timestamp default current_timestamp,
+    -- Series key helpers, written by the loader so that every view partitions the same way.
+    -- The key of a series is (indicator_code, series_label, region, period, measure, series_kind).
+    series_label      varchar not null default '',  -- indicator_label when the code is 'unmapped', else ''
+    series_kind       varchar not null,      -- stated (actual/preliminary/estimate are vintages of one
+                                             -- series), target, derived: each its own series
+    derivation        varchar,               -- how a derived value was computed; null when stated
+    -- The row observations_latest shows for its series, maintained by the loader with
+    -- realtime_end (load/recompute_intervals.sql): a flag, not a window at query time, so
+    -- the current values of millions of series are a filtered scan.
+    is_latest         boolean not null default false,
+    check (measure in ('level', 'growth_pct', 'pp_change', 'multiple')),
+    check (status in ('actual', 'preliminary', 'estimate', 'target', 'derived')),
+    check (qualifier in ('eq', 'ge', 'gt', 'le', 'lt', 'approx')),
+    check (series_kind = case status when 'target' then 'target' when 'derived' then 'derived'
+                                     else 'stated' end),
+    check (realtime_end is null or realtime_end > realtime_start),
+    check (not is_latest or realtime_end is null)
 );
 
 create table if not exists quarantine (
@@ -109,3 +126,5 @@ create table if not exists runs (
     alerts_raised   integer,
     summary         varchar
 );
+
+-- alerts: defined in 040_alerts.sql, beside zhibiao/warehouse/alerts.py which keeps it.

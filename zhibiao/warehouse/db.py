@@ -1,0 +1,141 @@
+"""Open the DuckDB warehouse: schema from sql/*.sql, lock retries, a read copy for analysts."""
+
+from __future__ import annotations
+
+import functools
+import os
+import re
+import shutil
+import time
+from importlib import resources
+from pathlib import Path
+
+import duckdb
+
+# DuckDB lets one process hold the file; every other process, even read-only, fails with
+# this message while it does (STACK-NOTES, DuckDB 2.0). Loads are short, so wait a little.
+LOCK_MESSAGE = "Could not set lock on file"
+LOCK_ATTEMPTS = 6
+LOCK_FIRST_WAIT_S = 0.25  # doubles each attempt: 0.25 + 0.5 + ... ~ 8 s in all
+
+_HOLDER = re.compile(r"Conflicting lock is held in (.*)$", re.MULTILINE)
+
+
+class WarehouseLockedError(RuntimeError):
+    """Another process kept the warehouse file locked through every retry."""
+
+
+def schema_files() -> list[str]:
+    """The .sql files of warehouse/sql in the order they are applied (by file name)."""
+    sql_dir = resources.files("zhibiao.warehouse") / "sql"
+    return sorted(p.name for p in sql_dir.iterdir() if p.name.endswith(".sql"))
+
+
+def schema_sql() -> str:
+    """All schema statements, in order: tables, macros, then views that use them."""
+    sql_dir = resources.files("zhibiao.warehouse") / "sql"
+    return "\n".join((sql_dir / name).read_text(encoding="utf-8") for name in schema_files())
+
+
+@functools.cache
+def load_sql(name: str) -> str:
+    """A statement of sql/load/<name>.sql: the loader's SQL, kept out of Python like the views."""
+    return (resources.files("zhibiao.warehouse") / "sql" / "load" / f"{name}.sql").read_text(
+        encoding="utf-8"
+    )
+
+
+def apply_schema(con: duckdb.DuckDBPyConnection) -> None:
+    """Create missing tables and (re)create every macro and view, in one transaction.
+
+    Every statement is `if not exists` or `create or replace`, so rerunning on an existing
+    warehouse changes no data and picks up edited views.
+    """
+    con.execute("begin transaction")
+    try:
+        con.execute(schema_sql())
+        con.execute("commit")
+    except BaseException:
+        con.execute("rollback")
+        raise
+
+
+def connect(
+    path: str | os.PathLike,
+    read_only: bool = False,
+    *,
+    attempts: int = LOCK_ATTEMPTS,
+    first_wait_s: float = LOCK_FIRST_WAIT_S,
+) -> duckdb.DuckDBPyConnection:
+    """Open the warehouse, waiting out another process's lock, and apply the schema.
+
+    A read-only connection cannot create anything: it expects a warehouse that a writer
+    already set up. Raises WarehouseLockedError, naming the file and the process holding it,
+    when the lock outlasts the retries.
+    """
+    path = Path(path)
+    if not read_only:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    con = _open_with_retry(path, read_only, attempts, first_wait_s)
+    if not read_only:
+        try:
+            apply_schema(con)
+        except BaseException:
+            con.close()
+            raise
+    return con
+
+
+def _open_with_retry(
+    path: Path, read_only: bool, attempts: int, first_wait_s: float
+) -> duckdb.DuckDBPyConnection:
+    """duckdb.connect with exponential backoff on the lock error, and only on it."""
+    wait = first_wait_s
+    for attempt in range(1, attempts + 1):
+        try:
+            return duckdb.connect(str(path), read_only=read_only)
+        except duckdb.IOException as exc:
+            if LOCK_MESSAGE not in str(exc):
+                raise
+            if attempt == attempts:
+                raise _locked_error(path, attempts, exc) from exc
+            time.sleep(wait)
+            wait *= 2
+    raise AssertionError("unreachable")  # the loop returns or raises
+
+
+def _locked_error(path: Path, attempts: int, exc: Exception) -> WarehouseLockedError:
+    match = _HOLDER.search(str(exc))
+    holder = match.group(1).strip() if match else "another process"
+    return WarehouseLockedError(
+        f"The warehouse {path} is locked by {holder}; gave up after {attempts} attempts. "
+        "DuckDB allows one process on the file at a time, even for reading: wait for the "
+        "load to finish, or query the published copy (zhibiao.warehouse.db.publish_copy)."
+    )
+
+
+def published_path(path: str | os.PathLike) -> Path:
+    """Where publish_copy puts the analysts' copy of a warehouse: data/published/<name>."""
+    path = Path(path)
+    return path.parent / "published" / path.name
+
+
+def publish_copy(path: str | os.PathLike, dest: str | os.PathLike | None = None) -> Path:
+    """Copy the warehouse to a file analysts can open while the next load runs.
+
+    Readers are blocked while a writer holds the live file, so analysts query this copy.
+    The copy is taken under the writer's lock after a CHECKPOINT (the WAL folded in, the
+    file consistent) and renamed into place atomically: a reader of the old copy keeps it.
+    """
+    path = Path(path)
+    dest = Path(dest) if dest is not None else published_path(path)
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    tmp = dest.with_name(f".{dest.name}.tmp-{os.getpid()}")
+    con = connect(path)
+    try:
+        con.execute("checkpoint")
+        shutil.copyfile(path, tmp)
+    finally:
+        con.close()
+    os.replace(tmp, dest)
+    return dest

@@ -1,0 +1,202 @@
+"""Load one document's figures as ALFRED-style vintages: one transaction, idempotent.
+
+The bookkeeping writes (sources, indicators, documents, quarantine, runs) live in
+records.py and are re-exported here, so the flow imports everything from this module.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import duckdb
+import pandas as pd
+
+from zhibiao.schema import FIGURE_COLUMNS
+from zhibiao.warehouse.db import load_sql
+from zhibiao.warehouse.records import (
+    finish_run,
+    record_document,
+    record_quarantine,
+    start_run,
+    upsert_indicators,
+    upsert_sources,
+)
+
+__all__ = [
+    "LoadResult",
+    "finish_run",
+    "load_document",
+    "record_document",
+    "record_quarantine",
+    "start_run",
+    "upsert_indicators",
+    "upsert_sources",
+]
+
+
+@dataclass(frozen=True)
+class LoadResult:
+    """What one load_document call changed.
+
+    inserted: stated and target rows written (derived ones are counted apart).
+    unchanged: of the document's figures, those that opened no new vintage: a restatement
+        of the value already current, or every figure when the document was loaded before
+        (then nothing is written at all).
+    closed: rows of other documents whose realtime_end changed (closed by a new value, or
+        moved when an older document arrives late).
+    derived: derived rows written (prior-year levels implied by level + nominal growth).
+    """
+
+    inserted: int
+    unchanged: int
+    closed: int
+    derived: int
+
+
+def load_document(
+    con: duckdb.DuckDBPyConnection,
+    document: Mapping[str, Any],
+    figures: pd.DataFrame,
+    *,
+    extractor_version: str,
+    run_id: str | None = None,
+) -> LoadResult:
+    """Store a document and its figures in one transaction; a failure leaves nothing of it.
+
+    document: the `documents` columns (document_id and published_on required; region is
+    the default of figures without one). figures: the extractor's FIGURE_COLUMNS frame.
+    Loading a document_id already loaded writes nothing. Documents may arrive in any order:
+    the realtime intervals of the series they touch are recomputed, not patched.
+    """
+    params = _document_params(document)
+    frame = _figure_frame(figures, params["document_id"])
+    con.execute("begin transaction")
+    try:
+        con.register("_zb_figures", frame)
+        result = _load(con, document, params, frame, extractor_version, run_id)
+        con.execute(
+            "drop table if exists _zb_stage; drop table if exists _zb_keys; "
+            "drop table if exists _zb_intervals"
+        )
+        con.execute("commit")
+    except BaseException:
+        con.execute("rollback")
+        raise
+    finally:
+        con.unregister("_zb_figures")
+    return result
+
+
+def _load(
+    con: duckdb.DuckDBPyConnection,
+    document: Mapping[str, Any],
+    params: dict[str, Any],
+    frame: pd.DataFrame,
+    extractor_version: str,
+    run_id: str | None,
+) -> LoadResult:
+    """The steps of a load, all inside the caller's transaction."""
+    doc, pub = params["document_id"], params["published_on"]
+    if _already_loaded(con, doc):
+        return LoadResult(inserted=0, unchanged=len(frame), closed=0, derived=0)
+    record_document(
+        con,
+        {**document, "published_on": pub},
+        status="loaded",
+        figures=len(frame),
+        extractor_version=extractor_version,
+    )
+    con.execute(load_sql("stage"), {"region": params["region"]})
+    con.execute(
+        load_sql("quarantine_duplicates"),
+        {"document_id": doc, "source_id": params["source_id"], "run_id": run_id},
+    )
+    written = {"document_id": doc, "published_on": pub, "extractor_version": extractor_version}
+    inserted = _count(con.execute(load_sql("insert_stated"), written))
+    derived = _insert_derived(con, written)
+    closed = _recompute_intervals(con, doc)
+    unchanged = _count(con.execute(load_sql("count_unchanged"), {"document_id": doc}))
+    return LoadResult(inserted=inserted, unchanged=unchanged, closed=closed, derived=derived)
+
+
+def _insert_derived(con: duckdb.DuckDBPyConnection, written: dict[str, Any]) -> int:
+    """Derived figures from the staged ones (a separate step so a test can fail it)."""
+    return _count(con.execute(load_sql("insert_derived"), written))
+
+
+def _recompute_intervals(con: duckdb.DuckDBPyConnection, document_id: str) -> int:
+    """Reset realtime_end and is_latest over the series this document touched.
+
+    Returns how many rows of other documents got a new realtime_end.
+    """
+    con.execute(load_sql("affected_keys"), {"document_id": document_id})
+    con.execute(load_sql("intervals"))
+    closed = con.execute(
+        "select count(*) from _zb_intervals where document_id <> ? "
+        "and realtime_end is distinct from old_realtime_end",
+        [document_id],
+    ).fetchone()[0]
+    con.execute(load_sql("apply_intervals"))
+    return int(closed)
+
+
+def _already_loaded(con: duckdb.DuckDBPyConnection, document_id: str) -> bool:
+    row = con.execute(
+        "select status from documents where document_id = ?", [document_id]
+    ).fetchone()
+    return row is not None and row[0] == "loaded"
+
+
+def _count(cursor: duckdb.DuckDBPyConnection) -> int:
+    """Rows written by an INSERT (DuckDB returns the count as a one-row result)."""
+    row = cursor.fetchone()
+    return int(row[0]) if row else 0
+
+
+def _document_params(document: Mapping[str, Any]) -> dict[str, Any]:
+    """The document values the load statements bind; refuses a document without a vintage."""
+    document_id = document.get("document_id")
+    if not document_id:
+        raise ValueError(f"document has no document_id: {dict(document)!r}")
+    published_on = _as_date(document.get("published_on"))
+    if published_on is None:
+        raise ValueError(
+            f"document {document_id} has no published_on: it is the vintage date "
+            "(realtime_start) of every figure the document states"
+        )
+    return {
+        "document_id": str(document_id),
+        "published_on": published_on,
+        "region": document.get("region"),
+        "source_id": document.get("source_id"),
+    }
+
+
+def _as_date(value: Any) -> dt.date | None:
+    if value is None or (not isinstance(value, str | dt.date) and pd.isna(value)):
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    return dt.date.fromisoformat(str(value)[:10])
+
+
+def _figure_frame(figures: pd.DataFrame, document_id: str) -> pd.DataFrame:
+    """The contract columns in document order (_zb_ord breaks ties between duplicates)."""
+    missing = [c for c in FIGURE_COLUMNS if c not in figures.columns]
+    if missing:
+        raise ValueError(f"figures of document {document_id} lack columns {missing}")
+    derived = figures["status"].eq("derived")
+    if derived.any():
+        raise ValueError(
+            f"figures of document {document_id} carry status 'derived' in rows "
+            f"{list(figures.index[derived])[:10]}: derived figures are computed by the "
+            "warehouse, never stated"
+        )
+    frame = figures.loc[:, FIGURE_COLUMNS].reset_index(drop=True)
+    frame["_zb_ord"] = range(len(frame))
+    return frame

@@ -1,0 +1,228 @@
+"""Writes of the warehouse's bookkeeping tables: sources, indicators, documents, quarantine, runs."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+import duckdb
+import pandas as pd
+
+from zhibiao.warehouse.db import load_sql
+
+# Columns of `documents` a caller may describe; status, figures, error and the loader's
+# bookkeeping are set by record_document's arguments.
+DOCUMENT_FIELDS = (
+    "document_id source_id url final_url kind region title published_on fetched_at "
+    "size_bytes content_type charset snapshot_path"
+).split()
+
+# Registry columns of `sources`; the fetch state (etag, last_status ...) is not overwritten
+# by a registry upsert.
+SOURCE_FIELDS = ("source_id", "url", "kind", "region", "publisher", "cadence", "published_on")
+
+# Catalog columns (transforms/catalog.py) -> `indicators` columns.
+CATALOG_COLUMNS = {
+    "code": "indicator_code",
+    "name_zh": "name_zh",
+    "aliases": "aliases",
+    "name_en": "name_en",
+    "unit": "unit",
+    "kind": "kind",
+    "growth_basis": "growth_basis",
+    "category": "category",
+    "headline": "headline",
+}
+
+# Columns of `quarantine` a caller's frame may carry, with the type each is cast to.
+QUARANTINE_TYPES = {
+    "document_id": "varchar",
+    "source_id": "varchar",
+    "stage": "varchar",
+    "reason": "varchar",
+    "failed_expectation": "varchar",
+    "indicator_code": "varchar",
+    "indicator_label": "varchar",
+    "period": "varchar",
+    "measure": "varchar",
+    "value": "double",
+    "unit": "varchar",
+    "evidence": "varchar",
+    "payload": "varchar",
+    "run_id": "varchar",
+}
+
+# Columns finish_run may set besides status and finished_at.
+RUN_FIELDS = (
+    "documents_seen documents_new documents_unchanged documents_failed figures_loaded "
+    "figures_quarantined alerts_raised summary"
+).split()
+
+
+def _frame(rows: pd.DataFrame | Iterable[Mapping[str, Any]]) -> pd.DataFrame:
+    return rows.copy() if isinstance(rows, pd.DataFrame) else pd.DataFrame(list(rows))
+
+
+def _require_unique(frame: pd.DataFrame, column: str, what: str) -> None:
+    """Upserts given one key twice keep an arbitrary row (STACK-NOTES): refuse instead."""
+    dupes = sorted(frame.loc[frame[column].duplicated(), column].astype(str).unique())
+    if dupes:
+        raise ValueError(f"{what} lists {column} more than once: {', '.join(dupes)}")
+
+
+def upsert_sources(
+    con: duckdb.DuckDBPyConnection, sources: pd.DataFrame | Iterable[Mapping[str, Any]]
+) -> int:
+    """Insert or update the source registry (sources.yaml entries; `id` or `source_id`)."""
+    frame = _frame(sources).rename(columns={"id": "source_id"})
+    frame = frame.reindex(columns=list(SOURCE_FIELDS))
+    _require_unique(frame, "source_id", "the source registry")
+    frame["published_on"] = pd.to_datetime(frame["published_on"]).dt.date
+    con.register("_zb_sources", frame)
+    try:
+        con.execute(
+            """
+            insert into sources (source_id, url, kind, region, publisher, cadence,
+                                 published_on, updated_at)
+            select source_id, url, kind, region, publisher, cadence, published_on,
+                   current_timestamp
+            from _zb_sources
+            on conflict (source_id) do update set
+                url = excluded.url, kind = excluded.kind, region = excluded.region,
+                publisher = excluded.publisher, cadence = excluded.cadence,
+                published_on = excluded.published_on, updated_at = excluded.updated_at
+            """
+        )
+    finally:
+        con.unregister("_zb_sources")
+    return len(frame)
+
+
+def upsert_indicators(con: duckdb.DuckDBPyConnection, catalog_df: pd.DataFrame) -> int:
+    """Insert or update the indicator catalog; its growth_basis decides which figures derive."""
+    frame = catalog_df.rename(columns=CATALOG_COLUMNS).reindex(
+        columns=list(CATALOG_COLUMNS.values())
+    )
+    _require_unique(frame, "indicator_code", "the indicator catalog")
+    frame["aliases"] = frame["aliases"].map(_join_aliases)
+    frame["headline"] = frame["headline"].map(lambda v: None if pd.isna(v) else bool(v))
+    con.register("_zb_catalog", frame)
+    try:
+        con.execute(
+            """
+            insert into indicators
+            select indicator_code, name_zh, aliases, name_en, unit, kind, growth_basis,
+                   category, headline
+            from _zb_catalog
+            on conflict (indicator_code) do update set
+                name_zh = excluded.name_zh, aliases = excluded.aliases,
+                name_en = excluded.name_en, unit = excluded.unit, kind = excluded.kind,
+                growth_basis = excluded.growth_basis, category = excluded.category,
+                headline = excluded.headline
+            """
+        )
+    finally:
+        con.unregister("_zb_catalog")
+    return len(frame)
+
+
+def _join_aliases(value: Any) -> str | None:
+    """The catalog may give aliases as a list or as a '|' separated string."""
+    if isinstance(value, list | tuple | set):
+        return "|".join(str(v) for v in value)
+    return None if value is None or pd.isna(value) else str(value)
+
+
+def record_document(
+    con: duckdb.DuckDBPyConnection,
+    document: Mapping[str, Any],
+    *,
+    status: str,
+    figures: int | None = None,
+    error: str | None = None,
+    extractor_version: str | None = None,
+) -> None:
+    """Record a document's outcome (loaded, quarantined, rejected, failed) by document_id.
+
+    load_document calls this inside its transaction; the flow calls it for documents that
+    never reach the loader, so every fetched document leaves a row saying what happened.
+    """
+    if not document.get("document_id"):
+        raise ValueError(f"document has no document_id: {dict(document)!r}")
+    params = {field: document.get(field) for field in DOCUMENT_FIELDS}
+    params.update(status=status, figures=figures, error=error, extractor_version=extractor_version)
+    con.execute(load_sql("record_document"), params)
+
+
+def record_quarantine(con: duckdb.DuckDBPyConnection, df: pd.DataFrame, **defaults: Any) -> int:
+    """Store rejected rows with their reason; returns the number of rows stored.
+
+    df carries quarantine columns (stage and reason at least, per row or as keyword
+    defaults such as stage="validate", run_id=...); columns the table lacks are kept in
+    payload, the whole row as JSON, so the row can be replayed after a fix.
+    """
+    unknown = set(defaults) - set(QUARANTINE_TYPES)
+    if unknown:
+        raise ValueError(f"record_quarantine: no quarantine column {sorted(unknown)}")
+    if df.empty:
+        return 0
+    frame = df.copy()
+    for column, value in defaults.items():
+        if column not in frame.columns:
+            frame[column] = value
+    columns = [c for c in QUARANTINE_TYPES if c in frame.columns and c != "payload"]
+    # Identifiers come from QUARANTINE_TYPES, never from the caller; values stay in the frame.
+    select = [f'cast(q."{c}" as {QUARANTINE_TYPES[c]})' for c in columns]
+    payload = "cast(q.payload as varchar)" if "payload" in frame.columns else "to_json(q)"
+    con.register("_zb_quarantine", frame)
+    try:
+        con.execute(
+            f"insert into quarantine ({', '.join(columns)}, payload) "
+            f"select {', '.join(select)}, {payload} from _zb_quarantine as q"
+        )
+    finally:
+        con.unregister("_zb_quarantine")
+    return len(frame)
+
+
+def start_run(
+    con: duckdb.DuckDBPyConnection,
+    flow: str,
+    *,
+    run_id: str | None = None,
+    started_at: dt.datetime | None = None,
+) -> str:
+    """Open a row in `runs` (status running) and return its run_id (a new uuid by default)."""
+    run_id = run_id or uuid.uuid4().hex
+    con.execute(
+        "insert into runs (run_id, flow, started_at, status) "
+        "values (?, ?, coalesce(cast(? as timestamp), current_timestamp), 'running')",
+        [run_id, flow, started_at],
+    )
+    return run_id
+
+
+def finish_run(
+    con: duckdb.DuckDBPyConnection,
+    run_id: str,
+    *,
+    status: str = "completed",
+    finished_at: dt.datetime | None = None,
+    **counts: Any,
+) -> None:
+    """Close a run with its status and counts (documents_seen=..., figures_loaded=...)."""
+    unknown = set(counts) - set(RUN_FIELDS)
+    if unknown:
+        raise ValueError(f"finish_run: runs has no column {sorted(unknown)}; use {RUN_FIELDS}")
+    fields = [f for f in RUN_FIELDS if f in counts]
+    assignments = "".join(f", {f} = ?" for f in fields)  # names from RUN_FIELDS only
+    updated = con.execute(
+        "update runs set status = ?, "
+        f"finished_at = coalesce(cast(? as timestamp), current_timestamp){assignments} "
+        "where run_id = ?",
+        [status, finished_at, *(counts[f] for f in fields), run_id],
+    ).fetchone()[0]
+    if updated != 1:
+        raise ValueError(f"finish_run: no run {run_id!r} in runs (start_run first)")

@@ -1,0 +1,31 @@
+-- Scalar macros shared by the loader and the views, so each rule is written once.
+
+-- Which stated vintage wins when several rows of one series share a publication date:
+-- a final figure beats a preliminary one, which beats an estimate. Targets and derived
+-- figures are series of their own, so they never compete with these.
+create or replace macro status_rank(status) as
+    case status when 'actual' then 3 when 'preliminary' then 2 when 'estimate' then 1 else 0 end;
+
+-- The same period one year earlier: growth rates in these documents are year on year
+-- (同比), so a level and its growth imply the level of this period a year before.
+-- 2023 -> 2022, 2024Q1 -> 2023Q1, 2024H1 -> 2023H1, 2024M06 -> 2023M06,
+-- 2024M01-M09 -> 2023M01-M09.
+create or replace macro prior_year_period(period) as
+    cast(cast(left(period, 4) as integer) - 1 as varchar) || substr(period, 5);
+
+-- How far an actual may fall from an eq/approx target and still count as met.
+-- Rates (growth_pct, pp_change): 0.5 percentage points, the rounding of "增长10%左右".
+-- Levels and multiples: 2% of the target, the precision of "230亿元左右".
+create or replace macro target_tolerance(measure, target_value) as
+    case when measure in ('growth_pct', 'pp_change') then 0.5 else 0.02 * abs(target_value) end;
+
+-- Whether an actual meets a target, given the target's qualifier. A range target
+-- (value .. value_high) is met inside the range; ge/gt read its low end, le/lt its high end.
+create or replace macro target_met(qualifier, actual, lo, hi, tolerance) as
+    case qualifier
+        when 'ge' then actual >= lo
+        when 'gt' then actual > lo
+        when 'le' then actual <= coalesce(hi, lo)
+        when 'lt' then actual < coalesce(hi, lo)
+        else actual between lo - tolerance and coalesce(hi, lo) + tolerance
+    end;

@@ -1,0 +1,59 @@
+-- revisions: every change of value between successive vintages of a series, one row per
+-- change, stated and target series (a revised target is a revision too).
+--
+-- A vintage is the best row of one publication date (picked as in observations_latest), so
+-- an estimate revised by a preliminary figure shows once, and a later document restating
+-- the same value shows no revision. change is in the unit of the series (percentage points
+-- for growth_pct); change_pct is relative to the previous value (null when that was 0).
+create or replace view revisions as
+with vintages as (
+    select *
+    from observations
+    where series_kind <> 'derived'
+    qualify row_number() over (
+        partition by indicator_code, series_label, region, period, measure, series_kind,
+                     published_on
+        order by status_rank(status) desc, document_id desc, value desc
+    ) = 1
+),
+
+paired as (
+    select
+        *,
+        lag(value) over w as previous_value,
+        lag(value_high) over w as previous_value_high,
+        lag(status) over w as previous_status,
+        lag(published_on) over w as previous_published_on,
+        lag(document_id) over w as previous_document_id
+    from vintages
+    window w as (
+        partition by indicator_code, series_label, region, period, measure, series_kind
+        order by published_on
+    )
+),
+
+final as (
+    select
+        indicator_code,
+        indicator_label,
+        region,
+        period,
+        measure,
+        series_kind,
+        unit,
+        previous_value,
+        value as revised_value,
+        previous_status,
+        status as revised_status,
+        previous_published_on,
+        published_on as revised_published_on,
+        previous_document_id,
+        document_id as revised_document_id,
+        value - previous_value as change,
+        100 * (value - previous_value) / nullif(abs(previous_value), 0) as change_pct
+    from paired
+    where previous_published_on is not null
+      and (value <> previous_value or value_high is distinct from previous_value_high)
+)
+
+select * from final;

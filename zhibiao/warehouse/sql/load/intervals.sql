@@ -1,0 +1,54 @@
+-- The realtime interval and latest flag of every row of the affected series, recomputed
+-- from scratch (not patched), so the result does not depend on the order in which
+-- documents arrive.
+--
+-- realtime_end = the earliest publication date after the row's own on which any document
+-- states a different value (or range) for the series; null when none has. A self-join over
+-- the few vintages of each series rather than lead(): one date can carry several
+-- documents and values, and "the next different value" is not "the next row".
+--
+-- is_latest marks the row observations_latest shows (see 030): the latest publication,
+-- then the highest status, then document_id and value for determinism. The latest
+-- publication date is never closed (no later document exists), so that row is open.
+create or replace temp table _zb_intervals as
+with rows as (
+    select a.*
+    from observations as a
+    join _zb_keys as k
+        on k.indicator_code = a.indicator_code
+        and k.series_label = a.series_label
+        and k.region = a.region
+        and k.period = a.period
+        and k.measure = a.measure
+        and k.series_kind = a.series_kind
+),
+
+ends as (
+    select a.observation_id, min(b.published_on) as realtime_end
+    from rows as a
+    left join rows as b
+        on b.indicator_code = a.indicator_code
+        and b.series_label = a.series_label
+        and b.region = a.region
+        and b.period = a.period
+        and b.measure = a.measure
+        and b.series_kind = a.series_kind
+        and b.published_on > a.published_on
+        and (b.value <> a.value or b.value_high is distinct from a.value_high)
+    group by a.observation_id
+)
+
+select
+    r.observation_id,
+    r.document_id,
+    r.realtime_end as old_realtime_end,
+    r.is_latest as old_is_latest,
+    e.realtime_end,
+    row_number() over (
+        partition by r.indicator_code, r.series_label, r.region, r.period, r.measure,
+                     r.series_kind
+        order by r.published_on desc, status_rank(r.status) desc, r.document_id desc,
+                 r.value desc
+    ) = 1 as is_latest
+from rows as r
+join ends as e using (observation_id);
