@@ -1,0 +1,211 @@
+"""Anomaly rules on synthetic fixtures in a real DuckDB file, and their judgement tables."""
+
+from __future__ import annotations
+
+import csv
+import math
+from datetime import datetime
+from pathlib import Path
+
+import duckdb
+import numpy as np
+import pandas as pd
+import pytest
+
+from zhibiao.transforms import anomalies
+from zhibiao.transforms.anomalies import robust_z, target_met
+from zhibiao.warehouse.alerts import detect_and_record, open_alerts
+
+FIXTURES = Path(__file__).parent / "fixtures" / "alerts"
+SQL_DIR = Path(__file__).parents[1] / "zhibiao" / "warehouse" / "sql"
+NOW = datetime(2025, 6, 1, 3, 0)
+
+# Fixture observations are staged with the columns a person would write; the copy fills the rest.
+STAGING = """
+create temp table fx_observations (
+    indicator_code varchar, region varchar, period varchar, measure varchar, value double,
+    value_high double, unit varchar, status varchar, qualifier varchar, document_id varchar,
+    published_on date, evidence varchar)"""
+COPY = """
+insert into observations by name
+select *, indicator_code as indicator_label, published_on as realtime_start,
+       case when length(period) = 4 then 'year' when period like '%-%' then 'ytd'
+            when period like '%Q%' then 'quarter' when period like '%H%' then 'half'
+            else 'month' end as period_type
+       {extra}
+from fx_observations"""
+# The loader's series_kind column, when the core tables have it (its check constraint).
+SERIES_KIND = """, case status when 'target' then 'target' when 'derived' then 'derived'
+                  else 'stated' end as series_kind"""
+
+
+def alert_db(path: Path) -> duckdb.DuckDBPyConnection:
+    con = duckdb.connect(str(path))
+    for name in ("010_tables.sql", "040_alerts.sql"):
+        con.execute((SQL_DIR / name).read_text(encoding="utf-8"))
+    con.execute(STAGING)
+    return con
+
+
+def load_fixture(con: duckdb.DuckDBPyConnection, name: str) -> None:
+    con.execute((FIXTURES / f"{name}.sql").read_text(encoding="utf-8"))
+    insert_staged(con)
+
+
+def insert_staged(con: duckdb.DuckDBPyConnection) -> None:
+    cols = {r[0] for r in con.execute("describe observations").fetchall()}
+    con.execute(COPY.format(extra=SERIES_KIND if "series_kind" in cols else ""))
+    con.execute("delete from fx_observations")
+
+
+def catalog() -> pd.DataFrame:
+    return pd.read_csv(FIXTURES / "catalog.csv")
+
+
+def _expected() -> dict[str, list[tuple]]:
+    out: dict[str, list[tuple]] = {}
+    with open(FIXTURES / "expected.csv", encoding="utf-8") as f:
+        for row in csv.DictReader(f):
+            fixture = row.pop("fixture")
+            out.setdefault(fixture, []).append(tuple(row.values()))
+    return out
+
+
+EXPECTED = _expected()
+OBSERVATION_RULES = {r.__name__ for r in anomalies.OBSERVATION_RULES}
+
+
+def _rows(frame: pd.DataFrame) -> list[tuple]:
+    cols = ["rule", "indicator_code", "region", "period", "measure", "severity"]
+    return sorted(tuple("" if pd.isna(v) else v for v in r) for r in frame[cols].to_numpy())
+
+
+def test_every_rule_has_a_fixture():
+    assert {rule for rows in EXPECTED.values() for rule, *_ in rows} == set(anomalies.MESSAGES)
+
+
+@pytest.mark.parametrize("fixture", sorted(EXPECTED))
+def test_fixture_raises_exactly_its_alerts(tmp_path, fixture):
+    con = alert_db(tmp_path / "warehouse.duckdb")
+    load_fixture(con, fixture)
+    new = detect_and_record(con, catalog(), NOW)
+    assert _rows(new) == sorted(EXPECTED[fixture])
+    assert _rows(open_alerts(con)) == sorted(EXPECTED[fixture])
+    for a in new.to_dict("records"):
+        assert len(a["fingerprint"]) == 64 and a["alert_id"] == a["fingerprint"][:16]
+        assert a["status"] == "open" and a["opened_at"] == NOW and pd.isna(a["notified_at"])
+        assert a["message_zh"] and a["message_en"] and "nan" not in a["message_en"]
+        if a["rule"] in OBSERVATION_RULES | {"validation_failed"}:
+            assert a["evidence"]
+        if a["rule"] in OBSERVATION_RULES | {"validation_failed", "document_rejected"}:
+            assert len(a["document_ids"]) >= 1
+
+
+# fixture, indicator_code, measure, the numbers a reader must find in message_zh / message_en
+MESSAGE_CASES = [
+    (
+        "level_growth_mismatch",
+        "gdp",
+        None,
+        ["232亿元", "200亿元", "16.0%", "10%", "容差5"],
+        ["6.0 pp"],
+    ),
+    ("level_growth_mismatch", "fixed_asset_investment", None, ["140亿元", "17.7%"], ["40.0%"]),
+    ("target_missed", "retail_sales", "growth_pct", ["12%以上", "11%", "未完成"], ["at least 12%"]),
+    ("target_missed", "cpi", "growth_pct", ["3%以内", "3.4%"], ["at most 3%"]),
+    ("target_missed", "fixed_asset_investment", "growth_pct", ["10%左右", "超出"], ["about 10%"]),
+    ("large_revision", "gdp", "level", ["230亿元", "236亿元", "2.6%"], ["2024-09-30"]),
+    ("large_revision", "gdp", "growth_pct", ["10%", "8.5%", "1.50个百分点"], ["1.50 pp"]),
+    ("growth_outlier", "gdp", "growth_pct", ["25%", "中位数为9.2%"], ["robust z of 21.3"]),
+    ("implausible_value", "tourist_visits", "growth_pct", ["650%", "500%"], ["650%"]),
+    ("source_stale", None, None, ["2024-01-15", "503天"], ["503 days"]),
+    ("validation_failed", "gdp", None, ["2个数字", "-100%至500%"], ["2 figure(s)"]),
+    ("document_rejected", None, None, ["登录表单", "统计公报"], ["rejected"]),
+]
+
+
+@pytest.mark.parametrize(("fixture", "code", "measure", "zh", "en"), MESSAGE_CASES)
+def test_messages_carry_the_numbers(tmp_path, fixture, code, measure, zh, en):
+    con = alert_db(tmp_path / "warehouse.duckdb")
+    load_fixture(con, fixture)
+    new = detect_and_record(con, catalog(), NOW)
+    if code is not None:
+        new = new[new["indicator_code"] == code]
+    if measure is not None:
+        new = new[new["measure"] == measure]
+    text_zh, text_en = "\n".join(new["message_zh"]), "\n".join(new["message_en"])
+    assert all(s in text_zh for s in zh), text_zh
+    assert all(s in text_en for s in en), text_en
+
+
+def test_evidence_is_the_source_sentences(tmp_path):
+    con = alert_db(tmp_path / "warehouse.duckdb")
+    load_fixture(con, "large_revision")
+    gdp = detect_and_record(con, catalog(), NOW).query(
+        "indicator_code == 'gdp' and measure == 'level'"
+    )
+    (a,) = gdp.to_dict("records")
+    assert a["evidence"].splitlines() == [
+        "全年地区生产总值236亿元，增长8.5%。",
+        "预计实现地区生产总值230亿元、增长10%。",
+    ]
+    assert sorted(a["document_ids"]) == ["doc-bulletin-2023", "doc-gwr-2024"]
+
+
+def test_empty_warehouse_raises_nothing(tmp_path):
+    con = alert_db(tmp_path / "warehouse.duckdb")
+    assert detect_and_record(con, catalog(), NOW).empty
+
+
+def test_catalog_falls_back_to_the_indicators_table(tmp_path):
+    con = alert_db(tmp_path / "warehouse.duckdb")
+    con.register("cat", catalog().rename(columns={"code": "indicator_code"}))
+    con.execute("insert into indicators by name select * from cat")
+    load_fixture(con, "level_growth_mismatch")
+    assert len(detect_and_record(con, None, NOW)) == 3
+
+
+# qualifier, target, actual, rate, range high, met
+TARGET_CASES = [
+    ("ge", 8.0, 8.1, True, math.nan, True),  # STACK-NOTES: "≥8%" against 8.1% is met
+    ("ge", 8.0, 7.9, True, math.nan, False),
+    ("gt", 8.0, 8.0, True, math.nan, False),
+    ("le", 3.0, 3.0, True, math.nan, True),
+    ("lt", 3.0, 3.0, True, math.nan, False),
+    ("approx", 10.0, 9.5, True, math.nan, True),  # the ±0.5 pp band
+    ("approx", 10.0, 9.4, True, math.nan, False),
+    ("approx", 10.0, 10.6, True, math.nan, False),
+    ("approx", 100.0, 98.5, False, math.nan, True),  # levels: ±2 %
+    ("eq", 10.0, 12.0, True, math.nan, True),  # a growth target is a floor
+    ("eq", 10.0, 9.4, True, math.nan, False),
+    ("eq", -3.0, -3.6, True, math.nan, True),  # 下降3%: cutting more meets it
+    ("eq", -3.0, -2.4, True, math.nan, False),
+    ("eq", 5000.0, 4900.0, False, math.nan, True),
+    ("eq", 5000.0, 4899.0, False, math.nan, False),
+    ("eq", 8.0, 9.5, True, 9.0, True),  # 8%-9% with the band
+    ("eq", 8.0, 9.6, True, 9.0, False),
+]
+
+
+@pytest.mark.parametrize(("q", "target", "actual", "rate", "high", "met"), TARGET_CASES)
+def test_target_met(q, target, actual, rate, high, met):
+    assert target_met(q, target, actual, rate, high) is met
+
+
+@pytest.mark.parametrize(
+    ("history", "x", "z"),
+    [
+        ([9.0, 10.0, 9.5, 8.5, 9.2], 25.0, 21.31),  # MAD 0.3 floored to 0.5
+        ([8, 12, 10, 9, 11], 16.0, 4.05),
+        ([10, 10, 10, 10], 10.3, 0.40),  # a flat history does not make 0.3 pp infinite
+    ],
+)
+def test_robust_z(history, x, z):
+    assert robust_z(np.array(history, dtype=float), x) == pytest.approx(z, abs=0.01)
+
+
+def test_fingerprint_ignores_float_noise_but_not_values():
+    key = {"indicator_code": "gdp", "region": "林芝市", "period": "2023"}
+    fp = anomalies.fingerprint("large_revision", key, {"previous": 23000000000.0})
+    assert fp == anomalies.fingerprint("large_revision", key, {"previous": 23000000000.000004})
+    assert fp != anomalies.fingerprint("large_revision", key, {"previous": 23100000000.0})

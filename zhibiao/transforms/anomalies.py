@@ -1,0 +1,549 @@
+"""Anomaly rules: warehouse DataFrames in, one alert row per anomaly out; no I/O."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+from datetime import datetime
+
+import numpy as np
+import pandas as pd
+
+# ---- Thresholds (a statistician should be able to review these without the code) ----------
+# Level vs stated growth, by the indicator's growth_basis. Nominal growth and growth of
+# physical quantities (`none`) must agree with the change of the printed levels up to their
+# rounding; real growth differs from the change of a current-price level by the deflator
+# (2-4 % in normal years), so only a gross contradiction is flagged.
+GROWTH_TOLERANCE_PP = {"nominal": 1.5, "none": 1.5, "real": 5.0}
+# A target stated 左右/约 (approx) counts as met within this band; an `eq` target (增长10%)
+# counts as met unless the actual falls short of it by more than the band.
+APPROX_TOLERANCE_PP = 0.5  # rates and growth, in percentage points
+APPROX_TOLERANCE_REL = 0.02  # levels, relative
+# Revision between consecutive vintages of one key (estimate -> preliminary -> actual counts).
+REVISION_REL = 0.02  # levels: 2 % of the earlier value
+REVISION_PP = 1.0  # rates, growth, pp changes: 1 percentage point
+# Growth far outside the indicator's own history: robust z = 0.6745 (x - median) / MAD
+# (Iglewicz & Hoaglin's 3.5 cut-off), over at least 4 earlier periods of the same period type.
+OUTLIER_Z = 3.5
+OUTLIER_MIN_HISTORY = 4
+MAD_FLOOR_PP = 0.5  # a flat history (MAD 0) would turn any change into an infinite z
+# Plausible bounds: a growth below -100 % is impossible; above +500 % (6x) no headline series
+# has shown (the 2023 reopening gave 民航客运 +130 %). Rates stated in % lie in 0..100.
+GROWTH_BOUNDS_PCT = (-100.0, 500.0)
+RATE_BOUNDS_PCT = (0.0, 100.0)
+# Parts of a whole. Levels must sum to the whole within PARTS_SUM_REL (the rounding of three
+# printed parts is far below 1 %); parts stated as shares (unit %) must sum to 100.
+PART_GROUPS = (  # (whole, parts): the codes of transforms/data/indicators.csv
+    ("gdp", ("gdp_primary", "gdp_secondary", "gdp_tertiary")),
+    ("gdp", ("gdp_primary_share", "gdp_secondary_share", "gdp_tertiary_share")),
+)
+PARTS_SUM_REL = 0.01
+SHARES_SUM_PP = 0.5
+# Days without a new document before a source is stale: the cadence plus a grace period for
+# late publication (a yearly work report slips by weeks, not months).
+STALE_AFTER_DAYS = {
+    "daily": 3,
+    "weekly": 10,
+    "monthly": 45,
+    "quarterly": 120,
+    "half-yearly": 200,
+    "yearly": 400,
+}
+# An anomaly this many times beyond its threshold is critical rather than a warning.
+CRITICAL_FACTOR = 3.0
+
+# One plain sentence per language, filled from the figures of the anomaly.
+MESSAGES = {
+    "level_growth_mismatch": (
+        "{region}{period_zh}{name_zh}为{level_zh}，上年同期为{prior_zh}，按此计算增长{implied:.1f}%，"
+        "但文件所述增速为{growth:.6g}%，相差{gap:.1f}个百分点（{basis_zh}容差{tol:g}个百分点）。",
+        "{name_en} of {region} was {level_en} in {period} against {prior_en} a year earlier, "
+        "a change of {implied:.1f}%, but the stated growth is {growth:.6g}%: {gap:.1f} pp apart "
+        "(tolerance {tol:g} pp for {basis} growth).",
+    ),
+    "target_missed": (
+        "{region}{period_zh}{name_zh}{measure_zh}目标为{target_zh}{qualifier_zh}，"
+        "{status_zh}为{actual_zh}，{verdict_zh}。",
+        "{name_en} {measure_en} of {region} in {period}: the target was {qualifier_en}{target_en}, "
+        "the {status} figure is {actual_en}; {verdict_en}.",
+    ),
+    "large_revision": (
+        "{region}{period_zh}{name_zh}{measure_zh}由{old_on}公布的{old_zh}修订为{new_on}公布的"
+        "{new_zh}，修订幅度{size_zh}（阈值{limit_zh}）。",
+        "{name_en} {measure_en} of {region} for {period} was revised from {old_en} (published "
+        "{old_on}) to {new_en} (published {new_on}), by {size_en} (threshold {limit_en}).",
+    ),
+    "growth_outlier": (
+        "{region}{period_zh}{name_zh}增长{growth:.6g}%，此前{n}期增速中位数为{median:.6g}%，"
+        "稳健z值{z:.1f}，超出±{limit:g}。",
+        "{name_en} of {region} grew {growth:.6g}% in {period}; the median of its {n} earlier "
+        "periods is {median:.6g}%, a robust z of {z:.1f} (limit ±{limit:g}).",
+    ),
+    "implausible_value": (
+        "{region}{period_zh}{name_zh}{measure_zh}为{value:.6g}%，超出合理范围{lo:g}%至{hi:g}%。",
+        "{name_en} {measure_en} of {region} in {period} is {value:.6g}%, outside the plausible "
+        "range {lo:g}% to {hi:g}%.",
+    ),
+    "parts_sum_mismatch": (
+        "{region}{period_zh}{parts_zh}合计{sum_zh}，与{whole_zh}相差{size_zh}（容差{limit_zh}）。",
+        "The parts of {name_en} ({parts_en}) of {region} in {period} sum to {sum_en}, not "
+        "{whole_en}: {size_en} apart (tolerance {limit_en}).",
+    ),
+    "source_failed": (
+        "数据源{source_id}（{url}）最近一次抓取失败（{fetched_at}）：{error}",
+        "Source {source_id} ({url}) failed on its last fetch ({fetched_at}): {error}",
+    ),
+    "source_stale": (
+        "数据源{source_id}（{cadence}）最新文件为{last_on}，已{days}天无新文件，超过{limit}天。",
+        "Source {source_id} ({cadence}) has had no new document since {last_on}: {days} days, "
+        "more than the {limit} allowed.",
+    ),
+    "validation_failed": (
+        "文件{doc}有{n}个数字未通过校验（{expectation}），已隔离：{reason}",
+        "{n} figure(s) of document {doc} failed validation ({expectation}) and were "
+        "quarantined: {reason}",
+    ),
+    "document_rejected": (
+        "文件「{name}」（数据源{source_id}）被拒收：{error}",
+        "Document '{name}' of source {source_id} was rejected: {error}",
+    ),
+}
+ALERT_COLUMNS = [
+    "rule",
+    "severity",  # info | warning | critical
+    "indicator_code",
+    "region",
+    "period",
+    "measure",
+    "message_zh",
+    "message_en",
+    "evidence",  # the sentence(s) the figures came from, one a line
+    "document_ids",  # list of document ids
+    "fingerprint",  # sha256 of (rule, key, values): the same anomaly has the same fingerprint
+    "details",  # JSON of the key and the values, for analysts
+]
+# A series: targets are their own role; a share (unit %) is not a vintage of the level (元).
+KEY = ["indicator_code", "region", "period", "measure", "unit", "role"]
+OUTCOME_STATUSES = ("actual", "preliminary")
+RATE_UNITS = ("%", "百分点", "‰")
+QUALIFIER_ZH = {"ge": "以上", "gt": "以上", "le": "以内", "lt": "以下", "approx": "左右", "eq": ""}
+QUALIFIER_EN = {"ge": "at least ", "gt": "more than ", "le": "at most ", "lt": "below "}
+QUALIFIER_EN |= {"approx": "about ", "eq": ""}
+UNIT_EN = {"元": "yuan", "人次": "visits", "人": "persons", "千瓦": "kW", "吨": "t", "百分点": "pp"}
+MEASURE_ZH = {"level": "总量", "growth_pct": "增速", "pp_change": "变动", "multiple": "倍数"}
+MEASURE_EN = {
+    "level": "level",
+    "growth_pct": "growth",
+    "pp_change": "change",
+    "multiple": "multiple",
+}
+BASIS_ZH = {"nominal": "名义增速", "real": "可比价增速", "none": "实物量增速"}
+
+
+def fingerprint(rule: str, key: dict, values: dict) -> str:
+    """Floats are rounded so that a value read back from DuckDB hashes as before."""
+    vals = {k: float(f"{v:.6g}") if isinstance(v, float) else v for k, v in values.items()}
+    blob = json.dumps([rule, key, vals], sort_keys=True, ensure_ascii=False, default=str)
+    return hashlib.sha256(blob.encode()).hexdigest()
+
+
+def _alert(rule: str, severity: str, key: dict, values: dict, fields: dict, rows=()) -> dict:
+    values = {k: None if isinstance(v, float) and math.isnan(v) else v for k, v in values.items()}
+    f = {**key, "period_zh": _period_zh(key.get("period")), **fields}
+    f |= {
+        "measure_zh": MEASURE_ZH.get(key.get("measure"), ""),
+        "measure_en": MEASURE_EN.get(key.get("measure"), ""),
+    }
+    zh, en = MESSAGES[rule]
+    evidence = (r.get("evidence") for r in rows)
+    docs = {r.get("document_id") for r in rows}
+    return {
+        "rule": rule,
+        "severity": severity,
+        "indicator_code": key.get("indicator_code"),
+        "region": key.get("region"),
+        "period": key.get("period"),
+        "measure": key.get("measure"),
+        "message_zh": zh.format_map(f),
+        "message_en": en.format_map(f),
+        "evidence": "\n".join(dict.fromkeys(e for e in evidence if isinstance(e, str) and e)),
+        "document_ids": sorted(d for d in docs if isinstance(d, str)),
+        "fingerprint": fingerprint(rule, key, values),
+        "details": json.dumps({"key": key, "values": values}, ensure_ascii=False, default=str),
+    }
+
+
+def _frame(alerts: list[dict]) -> pd.DataFrame:
+    return pd.DataFrame(alerts, columns=ALERT_COLUMNS)
+
+
+def _period_zh(period) -> str:
+    return f"{period}年" if isinstance(period, str) and period.isdigit() else str(period or "")
+
+
+def _amount(name: str, v: float, unit: str) -> dict:
+    """A figure as a person reads it: 230亿元 in Chinese, 23,000,000,000 yuan in English."""
+    big = unit not in RATE_UNITS and abs(v) >= 1e4
+    zh = f"{v / 1e8:.6g}亿{unit}" if big and abs(v) >= 1e8 else f"{v / 1e4:.6g}万{unit}"
+    zh = zh if big else f"{v:.6g}{unit}"
+    scale = next(
+        ((d, w) for d, w in ((1e9, " billion"), (1e6, " million")) if abs(v) >= d), (1, "")
+    )
+    en = f"{v / scale[0]:,.6g}{scale[1]} {UNIT_EN.get(unit, unit)}"
+    en = f"{v:.6g}%" if unit == "%" else en
+    return {f"{name}_zh": zh, f"{name}_en": en}
+
+
+def _gap(size: float, limit: float, rate: bool) -> dict:
+    if rate:
+        return {"size_zh": f"{size:.2f}个百分点", "size_en": f"{size:.2f} pp"} | {
+            "limit_zh": f"{limit:g}个百分点",
+            "limit_en": f"{limit:g} pp",
+        }
+    return {"size_zh": f"{size:.1%}", "size_en": f"{size:.1%}"} | {
+        "limit_zh": f"{limit:.0%}",
+        "limit_en": f"{limit:.0%}",
+    }
+
+
+def _namer(catalog: pd.DataFrame):
+    """Chinese and English names by code; a code missing from the catalog names itself."""
+    zh = dict(zip(catalog["code"], catalog["name_zh"], strict=True))
+    en = dict(zip(catalog["code"], catalog["name_en"], strict=True))
+
+    def name(code: str) -> dict:
+        z, e = zh.get(code), en.get(code)
+        return {
+            "name_zh": z if isinstance(z, str) and z else code,
+            "name_en": e if isinstance(e, str) and e else code,
+        }
+
+    return name
+
+
+def _severity(excess: float, threshold: float) -> str:
+    return "critical" if excess > CRITICAL_FACTOR * threshold else "warning"
+
+
+def _shift_year(period: str, years: int) -> str | None:
+    """Chinese growth is year on year (同比): 2024Q1 compares with 2023Q1, 2024M01-M09 likewise."""
+    return str(int(period[:4]) + years) + period[4:] if period[:4].isdigit() else None
+
+
+def _evidence(r: dict, *prefixes: str) -> list[dict]:
+    return [{"evidence": r[f"evidence{p}"], "document_id": r[f"document_id{p}"]} for p in prefixes]
+
+
+def vintages(obs: pd.DataFrame) -> pd.DataFrame:
+    """Stated figures in publication order, one per key and vintage date.
+
+    Publication order, not realtime_end, so the rules do not depend on how the loader closes
+    vintages. Targets are their own series (role): a target and the actual that followed are
+    compared, never taken for a revision of each other. Derived and unmapped rows state nothing.
+    """
+    o = obs[(obs["status"] != "derived") & (obs["indicator_code"] != "unmapped")].copy()
+    o["role"] = np.where(o["status"] == "target", "target", "outcome")
+    order = ["realtime_start", "observation_id"] if "observation_id" in o else ["realtime_start"]
+    o = o.sort_values(order, kind="stable")
+    return o.drop_duplicates([*KEY, "realtime_start"], keep="last")
+
+
+def latest(v: pd.DataFrame) -> pd.DataFrame:
+    return v.drop_duplicates(KEY, keep="last")
+
+
+def _suffixed(df: pd.DataFrame, suffix: str, on: list[str]) -> pd.DataFrame:
+    cols = ["value", "unit", "qualifier", "evidence", "document_id"]
+    return df[on + cols].rename(columns={c: f"{c}{suffix}" for c in cols})
+
+
+def level_growth_mismatch(obs: pd.DataFrame, catalog: pd.DataFrame) -> pd.DataFrame:
+    """A growth rate that the two levels it joins cannot produce means one figure is wrong."""
+    lat = latest(vintages(obs))
+    lat = lat[(lat["role"] == "outcome") & lat["value_high"].isna()]
+    lv = lat[(lat["measure"] == "level") & lat["qualifier"].isin(["eq", "approx"])]
+    lv = lv[~lv["unit"].isin(RATE_UNITS)]
+    on = ["indicator_code", "region", "period"]
+    prev = lv.assign(period=lv["period"].map(lambda p: _shift_year(p, 1)))
+    m = (
+        _suffixed(lat[lat["measure"] == "growth_pct"], "_g", on)
+        .merge(_suffixed(lv, "_l", on), on=on)
+        .merge(_suffixed(prev, "_p", on), on=on)
+        .merge(catalog.rename(columns={"code": "indicator_code"}), on="indicator_code")
+    )
+    m = m[m["kind"].isin(["flow", "stock"]) & (m["unit_l"] == m["unit_p"]) & (m["value_p"] > 0)]
+    m = m.assign(implied=(m["value_l"] / m["value_p"] - 1) * 100)
+    m = m.assign(
+        diff=m["implied"] - m["value_g"],
+        tol=m["growth_basis"].map(GROWTH_TOLERANCE_PP).astype(float),
+    )
+    # A growth stated as a bound (增长10%以上) is contradicted only from the other side.
+    sign = m["qualifier_g"].map({"ge": -1, "gt": -1, "le": 1, "lt": 1}).astype(float)
+    m = m.assign(excess=(m["diff"] * sign).fillna(m["diff"].abs()))
+    name = _namer(catalog)
+    alerts = []
+    for r in m[m["excess"] > m["tol"]].to_dict("records"):
+        key = {k: r[k] for k in on}
+        vals = {"level": r["value_l"], "prior_level": r["value_p"], "growth_pct": r["value_g"]}
+        fields = name(r["indicator_code"]) | _amount("level", r["value_l"], r["unit_l"])
+        fields |= _amount("prior", r["value_p"], r["unit_l"]) | {"growth": r["value_g"]}
+        fields |= {"implied": r["implied"], "gap": abs(r["diff"]), "tol": r["tol"]}
+        fields |= {"basis": r["growth_basis"], "basis_zh": BASIS_ZH[r["growth_basis"]]}
+        sev = _severity(r["excess"], r["tol"])
+        alerts.append(
+            _alert("level_growth_mismatch", sev, key, vals, fields, _evidence(r, "_l", "_g", "_p"))
+        )
+    return _frame(alerts)
+
+
+def target_met(qualifier: str, target: float, actual: float, rate: bool, high=math.nan) -> bool:
+    """Judge an actual against its target the way the target was worded.
+
+    An `eq` target is a floor when positive (增长10%) and a ceiling when negative
+    (下降3% is a cut of at least 3 %), both with the approx band; a range (3-5) holds both ends.
+    """
+    tol = APPROX_TOLERANCE_PP if rate else abs(target) * APPROX_TOLERANCE_REL
+    if not math.isnan(high):
+        return target - tol <= actual <= high + tol
+    return {
+        "ge": actual >= target,
+        "gt": actual > target,
+        "le": actual <= target,
+        "lt": actual < target,
+        "approx": abs(actual - target) <= tol,
+    }.get(qualifier, actual >= target - tol if target >= 0 else actual <= target + tol)
+
+
+def target_missed(obs: pd.DataFrame, catalog: pd.DataFrame) -> pd.DataFrame:
+    """A target next to the actual or preliminary figure published after it."""
+    v = vintages(obs)
+    on = ["indicator_code", "region", "period", "measure", "unit"]
+    tg = latest(v[v["role"] == "target"])
+    ac = latest(v[v["status"].isin(OUTCOME_STATUSES)])
+    m = tg.merge(ac, on=on, suffixes=("_t", "_a"))
+    m = m[m["realtime_start_a"] >= m["realtime_start_t"]]
+    name = _namer(catalog)
+    alerts = []
+    for r in m.to_dict("records"):
+        t, a, q, u = r["value_t"], r["value_a"], r["qualifier_t"], r["unit"]
+        if target_met(q, t, a, r["measure"] != "level" or u in RATE_UNITS, r["value_high_t"]):
+            continue
+        over = q == "approx" and a > t
+        key = {k: r[k] for k in on}
+        vals = {"target": t, "target_high": r["value_high_t"], "qualifier": q, "actual": a}
+        fields = name(r["indicator_code"]) | _amount("target", t, u) | _amount("actual", a, u)
+        fields |= {"qualifier_zh": QUALIFIER_ZH[q], "qualifier_en": QUALIFIER_EN[q]}
+        fields |= {
+            "status": r["status_a"],
+            "status_zh": "实际" if r["status_a"] == "actual" else "初步核算",
+        }
+        fields |= {"verdict_zh": "超出目标区间" if over else "未完成目标"}
+        fields |= {"verdict_en": "above the target band" if over else "target missed"}
+        sev = "info" if over else "warning"
+        alerts.append(_alert("target_missed", sev, key, vals, fields, _evidence(r, "_t", "_a")))
+    return _frame(alerts)
+
+
+def large_revision(obs: pd.DataFrame, catalog: pd.DataFrame) -> pd.DataFrame:
+    """The latest change of each key's value; restating the same value is not a revision."""
+    v = vintages(obs)
+    v = v[v.groupby(KEY)["value"].shift() != v["value"]].copy()
+    for c in ("value", "evidence", "document_id", "realtime_start"):
+        v[f"{c}_prev"] = v.groupby(KEY)[c].shift()
+    last = latest(v).dropna(subset=["value_prev"])
+    rate = last["measure"].isin(["growth_pct", "pp_change"]) | last["unit"].isin(RATE_UNITS)
+    d = last["value"] - last["value_prev"]
+    last = last.assign(rate=rate, size=np.where(rate, d.abs(), (d / last["value_prev"]).abs()))
+    last = last.assign(limit=np.where(rate, REVISION_PP, REVISION_REL))
+    name = _namer(catalog)
+    alerts = []
+    for r in last[last["size"] > last["limit"]].to_dict("records"):
+        key = {k: r[k] for k in KEY}
+        vals = {"previous": r["value_prev"], "revised": r["value"]}
+        fields = name(r["indicator_code"]) | _gap(r["size"], r["limit"], r["rate"])
+        fields |= _amount("old", r["value_prev"], r["unit"]) | _amount("new", r["value"], r["unit"])
+        fields |= {"old_on": r["realtime_start_prev"].date(), "new_on": r["realtime_start"].date()}
+        sev = _severity(r["size"], r["limit"])
+        alerts.append(_alert("large_revision", sev, key, vals, fields, _evidence(r, "", "_prev")))
+    return _frame(alerts)
+
+
+def robust_z(history: np.ndarray, x: float) -> float:
+    """Median and MAD, unlike mean and sd, are not dragged along by the outliers sought."""
+    med = float(np.median(history))
+    mad = max(float(np.median(np.abs(history - med))), MAD_FLOOR_PP)
+    return 0.6745 * (x - med) / mad
+
+
+def growth_outlier(obs: pd.DataFrame, catalog: pd.DataFrame) -> pd.DataFrame:
+    """Each period's growth against the earlier periods of the same series."""
+    lat = latest(vintages(obs))
+    g = lat[(lat["role"] == "outcome") & (lat["measure"] == "growth_pct")].sort_values("period")
+    name = _namer(catalog)
+    alerts = []
+    for _, s in g.groupby(["indicator_code", "region", "period_type"]):
+        vals, rows = s["value"].to_numpy(), s.to_dict("records")
+        for i in range(OUTLIER_MIN_HISTORY, len(s)):
+            z, r = robust_z(vals[:i], vals[i]), rows[i]
+            if abs(z) <= OUTLIER_Z:
+                continue
+            key = {k: r[k] for k in ("indicator_code", "region", "period", "measure")}
+            med = float(np.median(vals[:i]))
+            fields = name(r["indicator_code"]) | {"growth": r["value"], "median": med}
+            fields |= {"n": i, "z": z, "limit": OUTLIER_Z}
+            vals_ = {"growth_pct": r["value"], "median": med}
+            sev = _severity(abs(z), OUTLIER_Z)
+            alerts.append(_alert("growth_outlier", sev, key, vals_, fields, [r]))
+    return _frame(alerts)
+
+
+def implausible_value(obs: pd.DataFrame, catalog: pd.DataFrame) -> pd.DataFrame:
+    """Values no economy produces are extraction errors more often than news."""
+    lat = latest(vintages(obs))
+    lat = lat.assign(kind=lat["indicator_code"].map(catalog.set_index("code")["kind"]))
+    growth = (lat["measure"] == "growth_pct") & ~lat["value"].between(*GROWTH_BOUNDS_PCT)
+    rate = (lat["measure"] == "level") & (lat["unit"] == "%") & (lat["kind"] == "rate")
+    rate &= ~lat["value"].between(*RATE_BOUNDS_PCT)
+    name = _namer(catalog)
+    alerts = []
+    for r in lat[growth | rate].to_dict("records"):
+        lo, hi = GROWTH_BOUNDS_PCT if r["measure"] == "growth_pct" else RATE_BOUNDS_PCT
+        key = {k: r[k] for k in KEY}
+        fields = name(r["indicator_code"]) | {"value": r["value"], "lo": lo, "hi": hi}
+        alerts.append(
+            _alert("implausible_value", "critical", key, {"value": r["value"]}, fields, [r])
+        )
+    return _frame(alerts)
+
+
+def parts_sum_mismatch(obs: pd.DataFrame, catalog: pd.DataFrame) -> pd.DataFrame:
+    """Parts stated as levels must sum to the whole; parts stated as shares to 100."""
+    lat = latest(vintages(obs))
+    lat = lat[(lat["role"] == "outcome") & (lat["measure"] == "level")]
+    on = ["region", "period", "unit"]
+    alerts = []
+    for whole, parts in PART_GROUPS:
+        p = lat[lat["indicator_code"].isin(parts)]
+        sums = p.groupby(on, as_index=False).agg(total=("value", "sum"), n=("value", "size"))
+        w = lat[lat["indicator_code"] == whole][[*on, "value"]]
+        m = sums[sums["n"] == len(parts)].merge(w, on=on, how="left")
+        share = m["unit"] == "%"
+        m = m.assign(share=share, value=m["value"].where(~share, 100.0)).dropna(subset=["value"])
+        m = m.assign(
+            size=np.where(
+                m["share"], (m["total"] - 100).abs(), (m["total"] / m["value"] - 1).abs()
+            ),
+            limit=np.where(m["share"], SHARES_SUM_PP, PARTS_SUM_REL),
+        )
+        for r in m[m["size"] > m["limit"]].to_dict("records"):
+            at = (lat["region"] == r["region"]) & (lat["period"] == r["period"])
+            at &= (lat["unit"] == r["unit"]) & lat["indicator_code"].isin([whole, *parts])
+            rows = lat[at].to_dict("records")
+            alerts.append(_parts_alert(whole, parts, r, rows, _namer(catalog)))
+    return _frame(alerts)
+
+
+def _parts_alert(whole: str, parts: tuple, r: dict, rows: list, name) -> dict:
+    u = r["unit"]
+    key = {"indicator_code": whole, "region": r["region"], "period": r["period"], "unit": u}
+    fields = name(whole) | _gap(r["size"], r["limit"], r["share"]) | _amount("sum", r["total"], u)
+    fields |= _amount("whole", r["value"], u)
+    if not r["share"]:
+        fields["whole_zh"] = fields["name_zh"] + fields["whole_zh"]
+    fields |= {
+        "parts_zh": "、".join(name(p)["name_zh"] for p in parts),
+        "parts_en": ", ".join(parts),
+    }
+    vals = {"sum": r["total"], "whole": r["value"]}
+    sev = _severity(r["size"], r["limit"])
+    return _alert("parts_sum_mismatch", sev, key, vals, fields, rows)
+
+
+def source_failed(sources: pd.DataFrame) -> pd.DataFrame:
+    """Keyed by source only: error texts carry addresses and timings that differ nightly."""
+    alerts = []
+    for r in sources[sources["last_status"] == "failed"].to_dict("records"):
+        key = {"source_id": r["source_id"], "region": r["region"]}
+        fields = {"url": r["url"], "fetched_at": r["last_fetched_at"], "error": r["last_error"]}
+        alerts.append(_alert("source_failed", "warning", key, {}, fields))
+    return _frame(alerts)
+
+
+def source_stale(sources: pd.DataFrame, documents: pd.DataFrame, now: datetime) -> pd.DataFrame:
+    """No new document for longer than the cadence allows: the source moved or stopped."""
+    dated = documents.assign(on=documents["published_on"].fillna(documents["fetched_at"]))
+    last_on = dated.groupby("source_id", as_index=False).agg(last_on=("on", "max"))
+    s = sources.merge(last_on, on="source_id", how="left")
+    s = s.assign(limit=s["cadence"].str.lower().map(STALE_AFTER_DAYS).astype(float))
+    s = s.dropna(subset=["last_on", "limit"])
+    s = s.assign(days=(pd.Timestamp(now) - s["last_on"]).dt.days)
+    alerts = []
+    for r in s[s["days"] > s["limit"]].to_dict("records"):
+        key = {"source_id": r["source_id"], "region": r["region"]}
+        last_on, limit = r["last_on"].date(), int(r["limit"])
+        fields = {"cadence": r["cadence"], "last_on": last_on, "days": r["days"], "limit": limit}
+        sev = _severity(r["days"] - limit, limit)
+        alerts.append(_alert("source_stale", sev, key, {"last_document_on": str(last_on)}, fields))
+    return _frame(alerts)
+
+
+def validation_failed(quarantine: pd.DataFrame, run_id: str | None = None) -> pd.DataFrame:
+    """One alert per document and expectation, since one bad table fails many rows at once."""
+    q = quarantine[quarantine["stage"] == "validate"]
+    if run_id is not None:
+        q = q[q["run_id"] == run_id]
+    alerts = []
+    for (doc, exp), g in q.groupby(["document_id", "failed_expectation"], dropna=False):
+        codes, periods = g["indicator_code"].dropna().unique(), g["period"].dropna().unique()
+        key = {"document_id": doc, "expectation": exp}
+        key |= {"indicator_code": codes[0] if len(codes) == 1 else None}
+        key |= {"period": periods[0] if len(periods) == 1 else None}
+        fields = {"doc": str(doc)[:12], "n": len(g), "reason": g["reason"].iloc[0]}
+        rows = g.head(5).to_dict("records")
+        alerts.append(_alert("validation_failed", "warning", key, {"rows": len(g)}, fields, rows))
+    return _frame(alerts)
+
+
+def document_rejected(documents: pd.DataFrame) -> pd.DataFrame:
+    """A rejected document withholds every figure it states, so it is critical."""
+    alerts = []
+    for r in documents[documents["status"] == "rejected"].to_dict("records"):
+        key = {"document_id": r["document_id"], "region": r["region"]}
+        name = r["title"] if isinstance(r["title"], str) else r["url"]
+        fields = {"name": name, "source_id": r["source_id"], "error": r["error"]}
+        alerts.append(
+            _alert("document_rejected", "critical", key, {"error": r["error"]}, fields, [r])
+        )
+    return _frame(alerts)
+
+
+OBSERVATION_RULES = (
+    level_growth_mismatch,
+    target_missed,
+    large_revision,
+    growth_outlier,
+    implausible_value,
+    parts_sum_mismatch,
+)
+
+
+def detect_all(
+    obs: pd.DataFrame,
+    catalog: pd.DataFrame,
+    sources: pd.DataFrame,
+    documents: pd.DataFrame,
+    quarantine: pd.DataFrame,
+    now: datetime,
+    run_id: str | None = None,
+) -> pd.DataFrame:
+    """Every rule over one state of the warehouse; the union is what is anomalous now."""
+    frames = [rule(obs, catalog) for rule in OBSERVATION_RULES] + [
+        source_failed(sources),
+        source_stale(sources, documents, now),
+        validation_failed(quarantine, run_id),
+        document_rejected(documents),
+    ]
+    frames = [f for f in frames if not f.empty]
+    out = pd.concat(frames, ignore_index=True) if frames else _frame([])
+    return out.drop_duplicates("fingerprint", ignore_index=True)
