@@ -38,6 +38,12 @@ _TO_FULLWIDTH = {",": "，", ";": "；", ":": "：", "!": "！", "?": "？"}
 _CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u3000-\u303f\uff01-\uff0f\uff1a-\uff20\u2018-\u201d\u2014\u2026"
 _ASCII_PUNCT_NEAR_CJK = re.compile(f"(?<=[{_CJK}])[,;:!?]|[,;:!?](?=[{_CJK}])")
 _SPACE_NEAR_CJK = re.compile(f"(?<=[{_CJK}]) +| +(?=[{_CJK}])")
+# An ideographic space, or several spaces, between two hanzi separates fields (统计局　　发布时间,
+# 代市长　洛桑多吉): it stays, as one ideographic space, so that normalising again keeps it.
+# A single ASCII space there is PDF layout (全 年 地 区) and goes.
+_HANZI = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_FIELD_GAP = re.compile(f"(?<=[{_HANZI}])(?:[ \t]*\u3000[ \u3000\t]*|[ \t]{{2,}})(?=[{_HANZI}])")
+_GAP_MARK = "\ue000"  # private use: survives NFKC and the space rules below
 _SPACE_BEFORE_PERCENT = re.compile(r"(?<=\d) +(?=[%‰])")
 _SPACES = re.compile(r"[^\S\n]+")
 
@@ -67,6 +73,7 @@ def normalize_text(text: str) -> str:
     Idempotent; one paragraph per line, no empty lines.
     """
     text = text.translate(_INVISIBLE).replace("\r\n", "\n").replace("\r", "\n").replace("\f", "\n")
+    text = _FIELD_GAP.sub(_GAP_MARK, text)
     text = _join_digit_groups(text)
     text = _ellipses(text)
     text = _UNIT_SYMBOLS.sub(lambda m: _UNIT_WORDS[m.group()], text)
@@ -74,7 +81,7 @@ def normalize_text(text: str) -> str:
     text = _t2s().convert(text).translate(_AFTER_T2S)
     text = _ASCII_PUNCT_NEAR_CJK.sub(lambda m: _TO_FULLWIDTH[m.group()], text)
     text = _COMMA_GROUPS.sub(lambda m: m.group(1) + m.group(2).replace(",", ""), text)
-    return _tidy_spaces(text)
+    return _tidy_spaces(text).replace(_GAP_MARK, "\u3000")
 
 
 def _join_digit_groups(text: str) -> str:
