@@ -618,6 +618,12 @@ def test_pdf_keeps_a_line_repeated_on_few_pages() -> None:
     assert decode(make_pdf(pages)).text.count("单位：亿元") == 2
 
 
+def test_pdf_keeps_body_lines_a_document_repeats_at_page_edges() -> None:
+    page = ["统计公报", SENTENCE, "全年粮食总产量9.46万吨。", "— 1 —"]
+    lines = decode(make_pdf([page, page, page])).text.split("\n")
+    assert lines == [SENTENCE, "全年粮食总产量9.46万吨。"] * 3
+
+
 def test_pdf_table_rows_become_sentences() -> None:
     page = [
         "表1 2024年主要指标",

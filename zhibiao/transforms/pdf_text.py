@@ -31,6 +31,7 @@ _HEADING = re.compile(
 )
 _TABLE_HEADER_WORD = re.compile(r"单位|绝对|增长|增速|同比|比上年|比重|数值|本年|本期|\d+月|±")
 _EDGE = 3  # lines at the top and bottom of a page where running headers and footers sit
+_RUNNING_MAX = 40  # characters: a running header or footer is a short line
 _SHORT = 0.7  # a line narrower than this share of a full line may end its paragraph
 _INDENTS = ("\u3000", "  ", "\t")
 _CLAUSE = re.compile(r"[，、；：,;:]")
@@ -100,17 +101,20 @@ def _drop_page_numbers(lines: list[str]) -> list[str]:
 
 
 def _drop_running_lines(pages: list[list[str]]) -> list[list[str]]:
-    """A line found at the top or bottom of most pages is a running header or footer."""
+    """A short line found at the top (or the bottom) of most pages is a running header
+    (or footer); body lines are long or end a sentence, even where a document repeats them."""
     if len(pages) < 2:
         return pages
-    counts: dict[str, int] = {}
-    for lines in pages:
-        for key in {_running_key(lines[i]) for i in _edges(lines)}:
-            counts[key] = counts.get(key, 0) + 1
-    running = {key for key, n in counts.items() if n >= 2 and n > len(pages) / 2}
+    running: set[str] = set()
+    for edge in (_top, _bottom):
+        counts: dict[str, int] = {}
+        for lines in pages:
+            for key in {_running_key(lines[i]) for i in edge(lines) if _may_run(lines[i])}:
+                counts[key] = counts.get(key, 0) + 1
+        running |= {key for key, n in counts.items() if n >= 2 and n > len(pages) / 2}
     kept = []
     for lines in pages:
-        edges = _edges(lines)
+        edges = _top(lines) | _bottom(lines)
         kept.append(
             [
                 line
@@ -121,10 +125,16 @@ def _drop_running_lines(pages: list[list[str]]) -> list[list[str]]:
     return kept
 
 
-def _edges(lines: list[str]) -> set[int]:
-    """Indexes of the first and last few filled lines, where page furniture sits."""
-    filled = [i for i, line in enumerate(lines) if line]
-    return set(filled[:_EDGE] + filled[-_EDGE:])
+def _may_run(line: str) -> bool:
+    return 0 < len(line) <= _RUNNING_MAX and line[-1] not in "。！？"
+
+
+def _top(lines: list[str]) -> set[int]:
+    return set([i for i, line in enumerate(lines) if line][:_EDGE])
+
+
+def _bottom(lines: list[str]) -> set[int]:
+    return set([i for i, line in enumerate(lines) if line][-_EDGE:])
 
 
 def _running_key(line: str) -> str:
