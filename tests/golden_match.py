@@ -8,6 +8,7 @@ document order so that repeated values pair with the right sentence.
 from __future__ import annotations
 
 import math
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -76,6 +77,7 @@ def _same_value(a: float, b: float) -> bool:
 
 def _squash(text: str) -> str:
     """Evidence compares without whitespace: decoding joins "面积 111.6" to "面积111.6"."""
+    text = unicodedata.normalize("NFKC", text).replace("−", "-")
     return "".join(text.split())
 
 

@@ -15,7 +15,14 @@ import pandas as pd
 
 from zhibiao.schema import FIGURE_COLUMNS, UNMAPPED
 from zhibiao.transforms import catalog
-from zhibiao.transforms.labels import COUNT_UNITS, clean_label, expand_list, has_head, label_after
+from zhibiao.transforms.labels import (
+    COUNT_UNITS,
+    clean_label,
+    expand_list,
+    has_head,
+    label_after,
+    strip_period,
+)
 from zhibiao.transforms.lexicon import (
     COMPARISON,
     ESTIMATE_WORDS,
@@ -304,15 +311,19 @@ def _kind(q: Quantity) -> str:
 def _group_figures(text, group, window, lo, previous, doc_region) -> list[_Figure]:
     """A 分别 list: labels from the list before it, or regions before it and one label
     after it (墨脱县、察隅县分别完成固定资产投资…), or the figures it refers back to."""
-    before = window[: window.find("分别")]
+    before = strip_period(window[: window.find("分别")])
     predicate = window[window.find("分别") :]
     n = len(group)
-    base = clean_label(before)
-    labels = expand_list(base, n) if base else None
+    base = clean_label(_GROWTH_TAIL.sub("", clean_label(before)))
     regions: list[str | None] = [None] * n
     region_list = _region_list(before, n)
+    counted = None if region_list else _regions_then_label(before, n)
+    labels = expand_list(base, n) if base and not (region_list or counted) else None
     if region_list:
         labels, regions = [clean_label(predicate)] * n, region_list
+    elif counted:
+        regions = counted[0]
+        labels = [clean_label(_GROWTH_TAIL.sub("", clean_label(counted[1])))] * n
     elif labels is None:
         prior = _prior_figures(previous, n)
         if prior:
@@ -320,8 +331,8 @@ def _group_figures(text, group, window, lo, previous, doc_region) -> list[_Figur
             regions = [f.region for f in prior]
         else:
             labels = [base or ""] * n
-    measure, sign = _measure(group[0], predicate)
-    shared_q = _qualifier_after(text, group[-1])
+    measure, sign = _measure(group[0], window)  # 增长分别不低于6.5%和9%
+    shared_q = _qualifier(text, group[0], window) or _qualifier_after(text, group[-1])
     out = []
     for q, label, region in zip(group, labels, regions, strict=False):
         region = region or _region(text, lo, q.start, previous, label, doc_region)
@@ -341,6 +352,30 @@ def _region_list(before: str, n: int) -> list[str] | None:
         return None
     names = [catalog.normalize_region(i) for i in items]
     return names if all(names) else None
+
+
+# 昆明、曲靖、玉溪三市规模以上工业增加值分别…: regions, a count of them, then the label.
+_REGION_COUNT = re.compile(
+    r"^(?P<regions>.+?)(?:[两二三四五六七八九十]+个?(?:市|县|区|州|地))(?P<label>.+)$"
+)
+
+
+def _regions_then_label(before: str, n: int) -> tuple[list[str], str] | None:
+    """昆明、曲靖、玉溪三市规模以上工业增加值 / 桑珠孜区、拉孜县农村居民人均可支配收入."""
+    text = before.strip("，, ")
+    m = _REGION_COUNT.match(text)
+    if m:
+        names = _region_list(m["regions"], n)
+        return (names, m["label"]) if names else None
+    items = [i for i in re.split(r"、|和|及|与", text) if i]
+    if len(items) != n:
+        return None
+    head = catalog.find_regions(items[-1])
+    if not head or head[0][0] != 0:
+        return None
+    last_region, label = head[0][2], items[-1][head[0][1] :]
+    names = [catalog.normalize_region(i) for i in items[:-1]]
+    return ([*names, last_region], label) if all(names) and label else None
 
 
 def _prior_figures(previous: list[_Figure], n: int) -> list[_Figure] | None:
@@ -368,24 +403,18 @@ def _single(text, q, window, lo, previous, doc_region, memory=()) -> _Figure:
             )
     if measure != "level":
         label = clean_label(_GROWTH_TAIL.sub("", label)) if label else label
-    inherited = False
-    if q.unit in COUNT_UNITS or q.unit in ("人", "户", "个"):
-        after = label_after(text, q.end)
-        if after and (not label or _ends_with_verb(window)):
-            label = after
-    if not label and (previous or memory):
-        label, inherited = (previous or memory)[-1].label, True
-    elif label in GENERIC_LABELS or len(label) <= 2:
-        label = _qualify_generic(label, text, lo, previous or list(memory))
-    elif label.startswith("占") and (previous or memory):
-        label = (previous or memory)[-1].label + label  # …增加值增长11.6%，占全县…的比重
+    label, after_used = _count_label(text, q, window, label, previous)
+    label, inherited = _fill_label(text, q, lo, label, measure, previous or list(memory))
     region = _region(text, lo, q.start, previous if inherited else [], label, doc_region)
     qual = _qualifier(text, q, window) or _qualifier_after(text, q) or "eq"
     if q.more_than:
         qual = "gt"
     elif q.value_high is not None and qual == "eq":
         qual = "ge"  # 3-5家: at least the low end; value_high keeps the upper one
-    return _Figure(q, label, region, measure, sign, qual, inherited)
+    figure = _Figure(q, label, region, measure, sign, qual, inherited)
+    if after_used:
+        figure.extra["after"] = label
+    return figure
 
 
 # Labels that name no indicator on their own: 完成投资4.8亿元 is the investment of the
@@ -412,6 +441,60 @@ def _qualify_generic(label: str, text: str, lo: int, previous: list) -> str:
     return subject + label if 2 <= len(subject) <= 16 else label
 
 
+# The noun a unit makes of a label that counts the same thing twice (户数 and 人数).
+def _count_label(text, q, window, label, previous) -> tuple[str, bool]:
+    """Counts name what they count after the number: 制定了218项工作措施、97项改革措施."""
+    after = label_after(text, q.end)
+    if q.unit not in COUNT_UNITS and q.unit not in ("人", "户", "个", "县"):
+        # 迎来了452.6万人次游客, 完成了62.4亿元的固定资产投资: object after the amount
+        if (
+            after
+            and (not label or _ends_with_verb(window))
+            and q.unit not in ("%", "‰", "百分点", "倍")
+        ):
+            return after, True
+        return label, False
+    joined = window.strip("、，,和及与 ")
+    took_prior = bool(previous) and previous[-1].extra.get("after") in (label, joined)
+    if after and (not label or _ends_with_verb(window) or took_prior):
+        return after, True
+    return label, False
+
+
+def _fill_label(text, q, lo, label, measure, previous) -> tuple[str, bool]:
+    """An empty, generic or repeated label gets what the sentence says it belongs to."""
+    inherited = False
+    if not label and previous:
+        # a growth after a pp change (增速较一季度提高3.1个百分点；上半年累计增长13.6%)
+        # belongs to the indicator, not to its change
+        rated = [f for f in previous if f.measure != "pp_change"] or previous
+        prior = rated[-1]
+        label, inherited = prior.label, True
+        if measure == "level" and prior.measure == "level" and prior.q.unit != q.unit:
+            label += _UNIT_NOUN.get(q.unit, q.unit)  # 消除返贫风险218户822人: 户数, 人数
+            inherited = False
+    elif label in GENERIC_LABELS or len(label) <= 2:
+        label = _qualify_generic(label, text, lo, previous)
+    elif label.startswith("占") and previous:
+        label = previous[-1].label + label  # …增加值增长11.6%，占全县…的比重
+    if (
+        measure == "pp_change"
+        and previous
+        and label in ("", "降幅", "增幅", "增速", "涨幅", "跌幅")
+    ):
+        label = previous[-1].label + "增速"  # …下降8.3%，降幅比1-9月收窄0.4个百分点
+    if (
+        not inherited
+        and measure == "level"
+        and any(f.label == label and f.q.unit == q.unit and f.measure == "level" for f in previous)
+    ):
+        label += label_after(text, q.end) or "(其中)"  # 38项创建指标有18项位居全区前列
+    return label, inherited
+
+
+_UNIT_NOUN = {"户": "户数", "人": "人数", "人次": "人次", "个": "个数", "元": "金额", "家": "家数"}
+
+
 def _borrow_label(memory, measure: str) -> str | None:
     for f in reversed(list(memory)):
         if f.measure == measure and f.label and not catalog.normalize_region(f.label):
@@ -435,7 +518,7 @@ def _split_shared(f: _Figure) -> list[_Figure]:
 
 
 _VERB_END = re.compile(
-    r"(?:完成|实施|建成|新建|建设|开展|打造|培育|引进|制定了?|出台|有|新增|达到|达|创建|解决|办理|组织|发放|调研|消除|改造)$"
+    r"(?:了|迎来|接待|吸引|完成|实施|建成|新建|建设|开展|打造|培育|引进|制定了?|出台|有|新增|达到|达|创建|解决|办理|组织|发放|调研|消除|改造)$"
 )
 
 
@@ -446,6 +529,9 @@ def _ends_with_verb(window: str) -> bool:
 def _measure(q: Quantity, predicate: str) -> tuple[str, float]:
     """Measure and sign from the unit and the words in front (下降0.1% -> growth -0.1)."""
     words = _NOT_GROWTH.sub("", predicate[-12:])
+    if q.unit == "百分点" and re.search(r"降幅|跌幅|降速", words):
+        # 降幅收窄0.4个百分点: the rate rose; 降幅扩大: it fell
+        return "pp_change", (1.0 if re.search(r"收窄|缩小|减少|回落", words) else -1.0)
     down = any(w in words for w in GROWTH_DOWN)
     up = any(w in words for w in GROWTH_UP) or any(w in words for w in COMPARISON)
     sign = -1.0 if down and not _last_is_up(words) else 1.0
@@ -503,12 +589,14 @@ def _region(text, lo, pos, previous, label, doc_region) -> str:
     return doc_region
 
 
-_LAST_YEAR = re.compile(r"(?:由|从)?(?:上年|去年)(?:的|末的|同期的)?$")
+_LAST_YEAR = re.compile(
+    r"(?<![比较是])(?:由|从)?(?:上年|去年)(?:同期|末)?(?:的|为|是)(?:增长|下降|提高|回落)?$"
+)
 
 
 def _period(sentence: Sentence, periods, pos: int, text: str = "") -> tuple[str, str]:
     year, suffix, ptype = sentence.year, sentence.suffix, sentence.period_type
-    if year and text and _LAST_YEAR.search(text[max(0, pos - 6) : pos]):
+    if year and text and _LAST_YEAR.search(text[max(0, pos - 10) : pos]):
         return period_key(year - 1, suffix), ptype  # 由上年的14.8∶31.2∶54.0调整为…
     for p in periods:
         if p.start >= pos:

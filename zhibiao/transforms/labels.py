@@ -21,6 +21,10 @@ _AFTER_STOP = re.compile(
     r"(?:有|完成|实现|开工|建成|位居|通过|被|获|纳入|入选|全部|均|已|达|成功|得到|参与|"
     r"投入|投用|覆盖|受益|惠及|累计|共|和|及|与|并|的)"
 )
+_VERB_FIRST = re.compile(
+    r"(?:位居|完成|实现|开工|建成|通过|纳入|入选|全部|成功|得到|参与|投入|投用|覆盖|受益|惠及|"
+    r"累计|达到|获得|被评|列入|已经|均已|分别)"
+)
 # Classifiers after which a noun phrase usually follows the count (44个项目 / 项目44个).
 COUNT_UNITS = frozenset("个项家套件所座处条台辆张间栋头只株批宗笔篇部种类村册份块枚艘名户场")
 # Verbs that open a clause before an object noun: stripped from the front of a label.
@@ -43,8 +47,10 @@ _NOT_LABEL = [
         r"^(?:[上下]半年|前[一二三]季度|第?[一二三四]季度|\d{1,2}[-－~～至]\d{1,2}月份?|\d{1,2}月份?|\d{4}年|全年|年末|年底)+"
     ),
     re.compile(
-        r"(?:比|较)(?:上年|去年|上月|上季度?|上年同期|上年末|年初|同期|\d{4}年)(?:末|底|同期)?"
+        r"(?:比|较)(?:上年同期|上年末|上年|去年|上月|上季度?|年初|同期|\d{4}年|"
+        r"\d{1,2}[-~～至]\d{1,2}月份?|\d{1,2}月份?|[一二三四]季度|前三季度|[上下]半年)(?:末|底|同期)?"
     ),
+    re.compile(r"^(?:上年|去年)(?:同期|末)?(?:为|是)?"),
     re.compile(r"(?:同比|环比)"),
     re.compile(r"是(?:上年|去年|\d{4}年)的"),
     re.compile(
@@ -52,6 +58,13 @@ _NOT_LABEL = [
     ),
     re.compile(r"(?:不低于|不少于|不超过|不高于|不足|不到|超过|突破|约|近|达到|达)$"),
 ]
+
+
+def strip_period(text: str) -> str:
+    """1-10月昆明、曲靖… -> 昆明、曲靖…: a leading period phrase is context, not content."""
+    return _NOT_LABEL[0].sub("", text)
+
+
 # What is left of a clause when it held no label at all.
 _FUNCTION_WORDS = {
     "为",
@@ -72,6 +85,9 @@ _FUNCTION_WORDS = {
 
 def clean_label(text: str) -> str:
     """Strip predicate words at the end and opening verbs at the front."""
+    opened = max(text.rfind("（"), text.rfind("("))
+    if opened >= 0 and not re.search(r"[）)]", text[opened:]):
+        text = text[opened + 1 :]  # …增速加快（上年同期为下降: the aside is the clause
     text = _JUNK.sub("", text)
     for pattern in _NOT_LABEL:
         text = pattern.sub("", text)
@@ -91,8 +107,15 @@ def clean_label(text: str) -> str:
         if m and len(text) > m.end() + 1:
             text, changed = text[m.end() :], True
         text = _JUNK.sub("", text)
-    text = re.sub(r"^(?:全市|全区|全县|全省|全州)", "", text)
-    return "" if text in _FUNCTION_WORDS or len(text) < 2 else _shorten(text)
+    text = re.sub(r"^(?:全市|全区|全县|全省|全州|今年|去年|当年|本年|上年)", "", text)
+    if (
+        text in _FUNCTION_WORDS
+        or len(text) < 2
+        or text in _LEADING
+        or _OPENING_VERBS.fullmatch(text)
+    ):
+        return ""  # a verb alone (实现, 完成了) names nothing
+    return _shorten(text)
 
 
 def _shorten(text: str) -> str:
@@ -110,16 +133,19 @@ def _shorten(text: str) -> str:
 
 def label_after(text: str, end: int) -> str:
     """The noun phrase right after a count (218项工作措施 -> 工作措施), or ''."""
-    tail = text[end:]
+    tail = re.sub(r"^[（(][^）)]{0,12}[）)]", "", text[end:])  # 7县（市、区）县城…
+    tail = tail[1:] if tail.startswith("的") else tail  # 62.4亿元的固定资产投资
     m = re.match(r"[\u4e00-\u9fff“”\"]+", tail)
     if not m:
         return ""
     phrase = m.group(0)
     if phrase.startswith(("以上", "左右", "以内", "以下", "之内", "上下", "余", "多")):
         return ""
-    stop = _AFTER_STOP.search(phrase)
+    if _VERB_FIRST.match(phrase):
+        return ""  # 18项位居全区前列: a verb after the count, no noun
+    stop = _AFTER_STOP.search(phrase, 1)
     if stop:
-        phrase = phrase[: stop.start()]  # 18项位居全区前列: a verb after the count, no noun
+        phrase = phrase[: stop.start()]
     return phrase.strip('“”"') if len(phrase) >= 2 else ""
 
 

@@ -47,7 +47,7 @@ _MORE = _alternation(MORE_THAN)
 _RANGE_SEP = r"(?:-|－|—|–|~|～|至|到)"
 # number [unit]? - number | number, then magnitude, 余/多, magnitude (1300余万), unit.
 _QUANTITY = re.compile(
-    rf"(?P<neg>-)?(?P<lo>{_NUM})"
+    rf"(?P<neg>[-−－])?(?P<lo>{_NUM})"
     rf"(?:(?P<lounit>%|(?:{_MAG})?(?:{_UNIT}))?{_RANGE_SEP}(?P<hi>{_NUM}))?"
     rf"(?P<mag1>{_MAG})?(?P<more>{_MORE})?(?P<mag2>{_MAG})?(?P<unit>{_UNIT})"
 )
@@ -100,7 +100,7 @@ def find_quantities(sentence: str) -> tuple[str, list[Quantity]]:
         sign = -1.0 if m["neg"] else 1.0
         lo = sign * float(m["lo"]) * factor
         hi = float(m["hi"]) * factor if m["hi"] else None
-        raw = (m["neg"] or "") + m["lo"] + (f"-{m['hi']}" if m["hi"] else "")
+        raw = ("-" if m["neg"] else "") + m["lo"] + (f"-{m['hi']}" if m["hi"] else "")
         found.append(Quantity(m.start(), m.end(), lo, hi, raw, raw_unit, base, bool(m["more"])))
     return text, found
 

@@ -37,7 +37,7 @@ _PHRASES: list[tuple[re.Pattern, str]] = [
     (re.compile(r"(?<!前)第?(?P<q>[一二三四1-4])季度"), "quarter"),
     (re.compile(r"(?P<h>上|下)半年"), "half"),
     (re.compile(rf"(?<![\d\-－—~～至到])(?P<m>{_MONTH})月份?(?![\d日号])"), "month"),
-    (re.compile(r"(?<!完成)(?:全年|年末|年底)(?!目标|任务|计划|预算)"), "year"),
+    (re.compile(r"(?:全年|年末|年底)(?!目标|任务|计划|预算)"), "year"),
 ]
 
 
