@@ -1,0 +1,323 @@
+"""Great Expectations suites on tiny inline documents: what passes, what is quarantined, why."""
+
+from __future__ import annotations
+
+import math
+import time
+from pathlib import Path
+from urllib.parse import unquote, urlparse
+
+import numpy as np
+import pandas as pd
+import pytest
+import yaml
+
+from zhibiao.expectations import build_data_docs, open_context, rules, validate_figures
+from zhibiao.schema import FIGURE_COLUMNS, UNMAPPED
+
+GOLDEN = Path(__file__).parent / "golden"
+
+CATALOG = pd.DataFrame(
+    [
+        # code, name_zh, unit, kind, growth_basis, category
+        ("gdp", "地区生产总值", "亿元", "flow", "real", "national_accounts"),
+        ("gdp_primary", "第一产业增加值", "亿元", "flow", "real", "national_accounts"),
+        ("gdp_secondary", "第二产业增加值", "亿元", "flow", "real", "national_accounts"),
+        ("gdp_tertiary", "第三产业增加值", "亿元", "flow", "real", "national_accounts"),
+        ("gdp_primary_share", "第一产业比重", "%", "rate", "none", "national_accounts"),
+        ("gdp_secondary_share", "第二产业比重", "%", "rate", "none", "national_accounts"),
+        ("gdp_tertiary_share", "第三产业比重", "%", "rate", "none", "national_accounts"),
+        ("urban_disposable_income_per_capita", "城镇居民人均可支配收入", "元", "flow", "nominal", "income"),
+        ("rural_disposable_income_per_capita", "农村居民人均可支配收入", "元", "flow", "nominal", "income"),
+        ("fixed_asset_investment", "固定资产投资", "亿元", "flow", "nominal", "investment"),
+        ("graduate_employment_rate", "高校毕业生就业率", "%", "rate", "none", "employment"),
+        ("resident_population", "常住人口", "万人", "stock", "none", "population"),
+        ("urban_population", "城镇人口", "万人", "stock", "none", "population"),
+        ("rural_population", "乡村人口", "万人", "stock", "none", "population"),
+        ("cpi", "居民消费价格", "%", "rate", "none", "prices"),
+    ],
+    columns=["code", "name_zh", "unit", "kind", "growth_basis", "category"],
+)  # fmt: skip
+
+
+def fig(label, code, value, unit, raw_value, raw_unit, *, measure="level", status="actual",
+        period="2023", qualifier="eq", value_high=np.nan, region="林芝市"):  # fmt: skip
+    period_type = "year" if len(period) == 4 else "quarter"
+    evidence = f"{label}{raw_value}{raw_unit}"
+    return dict(
+        indicator_code=code, indicator_label=label, region=region, period=period,
+        period_type=period_type, measure=measure, value=float(value), value_high=value_high,
+        unit=unit, raw_value=raw_value, raw_unit=raw_unit, status=status, qualifier=qualifier,
+        evidence=evidence,
+    )  # fmt: skip
+
+
+def clean_document() -> pd.DataFrame:
+    """A prefecture's work report in miniature: parts add up, shares match, values plausible."""
+    rows = [
+        fig("地区生产总值", "gdp", 23e9, "元", "230", "亿元", status="estimate"),
+        fig("地区生产总值", "gdp", 10, "%", "10", "%", measure="growth_pct", status="estimate"),
+        fig("第一产业增加值", "gdp_primary", 2.093e9, "元", "20.93", "亿元", status="estimate"),
+        fig("第二产业增加值", "gdp_secondary", 8.51e9, "元", "85.1", "亿元", status="estimate"),
+        fig("第三产业增加值", "gdp_tertiary", 12.397e9, "元", "123.97", "亿元", status="estimate"),
+        fig("第一产业比重", "gdp_primary_share", 9.1, "%", "9.1", "%"),
+        fig("第二产业比重", "gdp_secondary_share", 37.0, "%", "37.0", "%"),
+        fig("第三产业比重", "gdp_tertiary_share", 53.9, "%", "53.9", "%"),
+        fig("城镇居民人均可支配收入", "urban_disposable_income_per_capita", 47125, "元", "47125", "元"),
+        fig("农村居民人均可支配收入", "rural_disposable_income_per_capita", 25913, "元", "25913", "元"),
+        fig("固定资产投资", "fixed_asset_investment", 14e9, "元", "140", "亿元"),
+        fig("应届高校毕业生就业率", "graduate_employment_rate", 97.97, "%", "97.97", "%"),
+        fig("常住人口", "resident_population", 241000, "人", "24.1", "万人"),
+        fig("城镇人口", "urban_population", 130000, "人", "13.0", "万人"),
+        fig("乡村人口", "rural_population", 111000, "人", "11.1", "万人"),
+        fig("培育龙头企业", UNMAPPED, 3, "家", "3-5", "家", status="target", period="2024",
+            qualifier="ge", value_high=5.0),
+        fig("居民消费价格涨幅", "cpi", 3, "%", "3", "%", measure="growth_pct", status="target",
+            period="2024", qualifier="le"),
+        fig("空气质量优良率", UNMAPPED, 100, "%", "100", "%"),
+    ]  # fmt: skip
+    frame = pd.DataFrame(rows, columns=FIGURE_COLUMNS)
+    frame.index = pd.RangeIndex(100, 100 + len(frame))  # the flow's index is not 0..n
+    return frame
+
+
+def validate(frame: pd.DataFrame, **kwargs):
+    kwargs.setdefault("catalog", CATALOG)
+    return validate_figures(frame, document_id="doc-under-test", kind="work_report", **kwargs)
+
+
+def row_of(frame: pd.DataFrame, label: str, measure: str = "level") -> int:
+    hits = frame.index[(frame["indicator_label"] == label) & (frame["measure"] == measure)]
+    return int(hits[0])
+
+
+def test_clean_document_passes_untouched():
+    frame = clean_document()
+    outcome = validate(frame)
+    assert not outcome.rejected and outcome.reason is None
+    pd.testing.assert_frame_equal(outcome.valid, frame)
+    assert outcome.quarantined.empty
+    assert outcome.stats["failed"] == 0 and outcome.stats["missing_headlines"] == []
+    assert outcome.stats["expectations"] > 30
+
+
+def set_value(label, value, raw_value=None, raw_unit=None, measure="level"):
+    def change(frame):
+        row = row_of(frame, label, measure)
+        frame.loc[row, "value"] = value
+        if raw_value is not None:
+            frame.loc[row, ["raw_value", "raw_unit"]] = (raw_value, raw_unit)
+        return frame, [row]
+
+    return change
+
+
+def set_field(label, column, new, measure="level"):
+    def change(frame):
+        row = row_of(frame, label, measure)
+        frame.loc[row, column] = new
+        return frame, [row]
+
+    return change
+
+
+def restate(label, value):
+    """The same key stated a second time with a different value."""
+
+    def change(frame):
+        row = row_of(frame, label)
+        again = frame.loc[[row]].assign(value=value, evidence="再次表述的句子")
+        again.index = [999]
+        return pd.concat([frame, again]), [row, 999]
+
+    return change
+
+
+def parts_off(frame):
+    row = row_of(frame, "第一产业增加值")
+    frame.loc[row, ["value", "raw_value"]] = (3.093e9, "30.93")
+    whole = row_of(frame, "地区生产总值")
+    return frame, [row, whole, row_of(frame, "第二产业增加值"), row_of(frame, "第三产业增加值")]
+
+
+DEFECTS = [
+    # id, change, rule that must fail, words the reason must contain
+    ("misplaced_decimal", set_value("城镇居民人均可支配收入", 4712500, "4712500", "元"),
+     "level_plausible_high", ["城镇居民人均可支配收入", "4,712,500", "per-capita income"]),
+    ("wrong_unit_gdp_in_wan", set_value("地区生产总值", 2.3e6, "230", "万元"),
+     "level_plausible_low", ["地区生产总值", "2,300,000", "GDP of a prefecture"]),
+    ("percent_over_100", set_value("应届高校毕业生就业率", 197.97, "197.97", "%"),
+     "percent_rate_within_0_100", ["应届高校毕业生就业率", "197.97", "0-100"]),
+    ("parts_do_not_add_up", parts_off, "parts_add_up",
+     ["第一产业增加值", "地区生产总值", "rounding"]),
+    ("one_key_two_values", restate("固定资产投资", 15e9), "key_stated_once",
+     ["固定资产投资", "14,000,000,000", "15,000,000,000"]),
+    ("shares_not_100", set_value("第三产业比重", 63.9, "63.9", "%"), "shares_sum_to_100",
+     ["第三产业比重 63.9%", "not 100%"]),
+    ("population_parts", set_value("城镇人口", 150000, "15.0", "万人"), "parts_add_up",
+     ["城镇人口", "常住人口"]),
+    ("status_vocabulary", set_field("固定资产投资", "status", "final"),
+     "status_in_vocabulary", ["'final'", "actual, preliminary"]),
+    ("measure_vocabulary", set_field("固定资产投资", "measure", "growth"),
+     "measure_in_vocabulary", ["'growth'"]),
+    ("period_format", set_field("固定资产投资", "period", "2023Q5"), "period_format",
+     ["'2023Q5'"]),
+    ("period_type_mismatch", set_field("固定资产投资", "period_type", "month"),
+     "period_type_matches_period", ["'month'", "year"]),
+    ("unit_with_magnitude", set_field("固定资产投资", "unit", "亿元"), "unit_allowed",
+     ["'亿元'", "magnitude"]),
+    ("unit_against_catalog", set_field("固定资产投资", "unit", "人"), "unit_matches_catalog",
+     ["fixed_asset_investment", "元"]),
+    ("growth_in_points", set_field("地区生产总值", "unit", "百分点", measure="growth_pct"),
+     "unit_matches_measure", ["growth_pct", "%"]),
+    ("real_growth_too_high", set_value("地区生产总值", 95, measure="growth_pct"),
+     "real_growth_within_bounds", ["95", "-30% to 60%"]),
+    ("negative_level", set_value("培育龙头企业", -3), "level_non_negative", ["-3", "家"]),
+    ("range_upside_down", set_field("培育龙头企业", "value_high", 1.0),
+     "value_high_not_below_value", ["upper end"]),
+    ("infinite_value", set_value("固定资产投资", math.inf), "value_finite", ["infinite"]),
+    ("missing_value", set_value("固定资产投资", np.nan), "value_present", ["value is missing"]),
+    ("blank_evidence", set_field("固定资产投资", "evidence", "  "), "evidence_not_blank",
+     ["evidence is blank"]),
+    ("unmapped_rate_over_100", set_value("空气质量优良率", 120), "percent_rate_within_0_100",
+     ["空气质量优良率", "120"]),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("change", "rule", "words"), [d[1:] for d in DEFECTS], ids=[d[0] for d in DEFECTS]
+)
+def test_each_defect_is_quarantined_with_a_readable_reason(change, rule, words):
+    frame, rows = change(clean_document())
+    outcome = validate(frame)
+    assert not outcome.rejected
+    quarantined = outcome.quarantined
+    for row in rows:
+        assert row in quarantined.index, f"row {row} not quarantined: {quarantined.reason.tolist()}"
+        assert rule in quarantined.loc[row, "failed_expectation"].split(", ")
+        for word in words:
+            assert word in quarantined.loc[row, "reason"], quarantined.loc[row, "reason"]
+    assert (quarantined["stage"] == "validate").all()
+    assert (quarantined["document_id"] == "doc-under-test").all()
+    # nothing is dropped: every input row is valid or quarantined, exactly once
+    assert sorted([*outcome.valid.index, *quarantined.index]) == sorted(frame.index)
+
+
+def test_quarantine_reason_names_indicator_value_and_rule():
+    frame, (row,) = set_value("城镇居民人均可支配收入", 4712500, "4712500", "元")(clean_document())
+    reason = validate(frame).quarantined.loc[row, "reason"]
+    assert reason.startswith("城镇居民人均可支配收入 (林芝市, 2023, actual level) = 4,712,500")
+    assert "outside 3,000-150,000 (15万) 元" in reason and "income_per_capita" in reason
+
+
+def test_document_over_threshold_is_rejected_whole():
+    frame = clean_document()
+    frame["status"] = ["final"] * 10 + frame["status"].tolist()[10:]
+    outcome = validate(frame)
+    assert outcome.rejected and "10 of 18 figures (56%)" in outcome.reason
+    assert outcome.valid.empty and len(outcome.quarantined) == len(frame)
+    passed = outcome.quarantined.loc[frame.index[-1]]
+    assert passed["failed_expectation"] == "document_rejected"
+    assert passed["reason"].startswith("Document rejected: 10 of 18 figures")
+    failed = outcome.quarantined.loc[frame.index[0]]
+    assert "status_in_vocabulary" in failed["failed_expectation"]
+    assert "'final'" in failed["reason"]
+
+
+def test_threshold_is_the_callers():
+    frame, _ = set_value("固定资产投资", -1.0)(clean_document())
+    assert not validate(frame).rejected
+    assert validate(frame, reject_threshold=0.0).rejected
+
+
+@pytest.mark.parametrize(
+    ("breakage", "words"),
+    [
+        (lambda f: f.drop(columns=["evidence", "unit"]), ["columns_present", "evidence", "unit"]),
+        (lambda f: f.assign(value=f["value"].astype(str)), ["value_is_numeric"]),
+        (lambda f: f.assign(period=2023), ["period", "int64"]),
+    ],
+    ids=["columns_missing", "value_as_text", "period_as_int"],
+)
+def test_broken_contract_rejects_the_document(breakage, words):
+    frame = breakage(clean_document())
+    outcome = validate(frame)
+    assert outcome.rejected and outcome.valid.empty
+    assert len(outcome.quarantined) == len(frame)
+    for word in words:
+        assert word in outcome.reason
+
+
+def test_missing_headlines_are_reported_not_rejected():
+    frame = clean_document()
+    frame = frame[~frame["indicator_code"].isin(("gdp", "fixed_asset_investment"))]
+    outcome = validate(frame)
+    assert outcome.stats["missing_headlines"] == ["gdp", "fixed_asset_investment or retail_sales"]
+    assert not outcome.rejected
+
+
+def test_without_catalog_code_rules_still_apply():
+    frame, (row,) = set_value("城镇居民人均可支配收入", 4712500, "4712500", "元")(clean_document())
+    frame.loc[row_of(frame, "固定资产投资"), "unit"] = "人"  # only the catalog knows it is 元
+    outcome = validate(frame, catalog=CATALOG.iloc[0:0])
+    assert list(outcome.quarantined.index) == [row]
+
+
+def test_empty_document_is_valid_and_reported():
+    outcome = validate(clean_document().iloc[0:0])
+    assert not outcome.rejected and outcome.valid.empty and outcome.quarantined.empty
+    assert len(outcome.stats["missing_headlines"]) == 3
+
+
+def test_data_docs_are_built_and_agree_with_the_fast_path(tmp_path):
+    frame, _ = set_value("城镇居民人均可支配收入", 4712500, "4712500", "元")(clean_document())
+    stored = validate(frame, context=open_context(tmp_path))
+    fast = validate(frame)
+    pd.testing.assert_frame_equal(stored.quarantined, fast.quarantined)
+    url = build_data_docs(tmp_path)
+    index = Path(unquote(urlparse(url).path))
+    assert url.startswith("file://") and index.name == "index.html" and index.exists()
+    assert index.is_relative_to(tmp_path / "gx")
+    pages = list((index.parent / "validations").rglob("*.html"))
+    assert any("doc-under-test" in str(p) for p in pages), pages
+    assert validate(frame, context=open_context(tmp_path)).docs_url == url
+
+
+def golden_documents() -> list:
+    folders = sorted(f for f in GOLDEN.glob("*/") if (f / "expected.csv").exists())
+    return [pytest.param(folder, id=folder.name) for folder in folders]
+
+
+@pytest.mark.parametrize("folder", golden_documents())
+def test_hand_labelled_figures_pass(folder):
+    """Figures a person read off real documents: any quarantine here is a false alarm."""
+    frame = pd.read_csv(folder / "expected.csv", dtype=str, keep_default_na=False)
+    frame["indicator_code"] = frame["indicator_code"].replace("", UNMAPPED)
+    for column in ("value", "value_high"):
+        frame[column] = pd.to_numeric(frame[column].replace("", np.nan))
+    frame = frame[FIGURE_COLUMNS].replace({"raw_value": {"": np.nan}, "raw_unit": {"": np.nan}})
+    meta = yaml.safe_load((folder / "meta.yaml").read_text(encoding="utf-8")) or {}
+    outcome = validate_figures(frame, document_id=folder.name, kind=meta.get("kind", ""))
+    assert outcome.quarantined["reason"].tolist() == []
+
+
+def test_allowed_units_cover_the_extractor_and_the_catalog():
+    lexicon = pytest.importorskip("zhibiao.transforms.lexicon")
+    catalog = pytest.importorskip("zhibiao.transforms.catalog")
+    from zhibiao.expectations.checks import base_unit
+
+    emitted = {base for base, _ in lexicon.UNITS.values()}
+    listed = set(catalog.load_catalog()["unit"].map(base_unit))
+    assert (emitted | listed) - set(rules.ALLOWED_UNITS) == set()
+
+
+def test_cost_per_document():
+    """One suite run per document, not per figure: a 150-row document takes ~0.3 s of CPU, not 150 runs."""
+    frame = pd.concat([clean_document()] * 9, ignore_index=True).iloc[:150]
+    frame["region"] = [f"县{i // 18}县" for i in range(150)]  # distinct keys, no conflicts
+    validate(frame)  # warm: GX import and suite registration are once per process
+    started = time.perf_counter()
+    outcome = validate(frame)
+    seconds = time.perf_counter() - started
+    print(f"\nvalidation of a 150-row document: {seconds:.3f} s")
+    assert outcome.stats["rows"] == 150 and seconds < 5

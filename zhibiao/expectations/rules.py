@@ -1,0 +1,234 @@
+"""What a valid figure looks like, as reviewable constants: units, bounds, parts and headlines.
+
+A statistician should be able to check this file without reading the validator. Each table
+says why its numbers are what they are; the suites (suites.py) and the cross-figure checks
+(checks.py) only read it. Indicator codes are the catalog codes (transforms/data/indicators.csv,
+the golden files), so every rule keyed by code works even before the catalog loads.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+# Period strings of DESIGN.md: 2023, 2024Q1, 2024H1, 2024M06, cumulative 2024M01-M09.
+# Non-capturing groups: pandas warns on capture groups in str.contains (STACK-NOTES §2).
+PERIOD_REGEX = r"^\d{4}(?:Q[1-4]|H[12]|M(?:0[1-9]|1[0-2])(?:-M(?:0[1-9]|1[0-2]))?)?$"
+
+# The period_type each period shape implies; checks.implied_period_type applies them in order.
+PERIOD_TYPE_PATTERNS = (
+    ("year", r"^\d{4}$"),
+    ("half", r"^\d{4}H[12]$"),
+    ("quarter", r"^\d{4}Q[1-4]$"),
+    ("ytd", r"^\d{4}M\d{2}-M\d{2}$"),
+    ("month", r"^\d{4}M\d{2}$"),
+)
+
+# Base units a figure may carry once magnitudes are removed (230亿元 → 元, DESIGN.md §4).
+# A unit outside this list is usually a magnitude the normaliser missed (万元, 亿千瓦时) or a
+# word read as a unit; add a real unit here when one turns up rather than loosening the rule.
+MONEY_UNITS = ("元", "美元", "港元", "欧元")
+RATIO_UNITS = ("%", "‰", "百分点", "倍")
+COUNT_UNITS = (
+    # people and households
+    "人", "人次", "户", "名", "位", "例",
+    # things, projects, places (classifiers as Chinese reports use them)
+    "个", "项", "家", "套", "件", "所", "座", "处", "条", "台", "辆", "张", "间", "栋", "头",
+    "只", "株", "棵", "批", "宗", "笔", "篇", "部", "种", "类", "村", "册", "份", "块", "枚",
+    "艘", "场", "场次", "次", "床", "支", "队", "本", "县", "乡", "镇", "架次", "班次", "趟",
+    "车次", "口", "匹",
+)  # fmt: skip
+PHYSICAL_UNITS = (
+    "千瓦", "千瓦时", "吨", "吨标准煤", "千克", "公斤", "立方米", "平方米", "平方公里", "公顷",
+    "亩", "公里", "千米", "米", "标准箱", "吨公里", "人公里", "年", "岁", "天", "小时", "分钟",
+    "月", "毫米", "℃", "克", "升", "元/平方米", "元/吨", "元/千瓦时",
+)  # fmt: skip
+# Intensities of the catalog (transforms/data/indicators.csv): beds per 1,000 people etc.
+INTENSITY_UNITS = ("张/千人", "人/千人", "件/万人", "1/10万", "吨标准煤/万元", "微克/立方米")
+ALLOWED_UNITS = MONEY_UNITS + RATIO_UNITS + COUNT_UNITS + PHYSICAL_UNITS + INTENSITY_UNITS
+
+# Levels in these units count or measure something and cannot be negative. Money, ratios and
+# temperatures can (a loss, a natural growth rate of -0.6‰, -5℃), so they are left out.
+NON_NEGATIVE_UNITS = COUNT_UNITS + tuple(u for u in PHYSICAL_UNITS if u != "℃") + INTENSITY_UNITS
+# Catalog flows that are net changes or results and go negative in bad years: a loss, a net
+# repayment of loans, a fall in deposits. Every other stock or flow level is non-negative.
+SIGNED_CODES = (
+    "above_scale_industrial_profit",
+    "new_loans",
+    "new_deposits",
+    "social_financing_increment",
+)
+
+# The unit each measure must carry (schema.MEASURES); a level carries its own unit.
+MEASURE_UNITS = {"growth_pct": "%", "pp_change": "百分点", "multiple": "倍"}
+# Units that make no sense on a level: a change in points or a multiple stated as a level.
+NOT_LEVEL_UNITS = ("百分点", "倍")
+
+# Labels that name a rate or a share when the catalog cannot say (unmapped figures): stated
+# as a level in %, they lie within [0, 100]. The exceptions can legitimately pass 100% or go
+# below 0 (a debt ratio of 120%, a contribution rate of 105%, a negative profit margin).
+RATE_LABEL_ENDINGS = ("率", "比重", "占比", "比例")
+RATE_LABEL_EXCEPTIONS = (
+    "增长率", "完成率", "贡献率", "债务率", "负债率", "利润率", "收益率", "回报率", "拉动率",
+)  # fmt: skip
+# Catalog rates that are price indices (上年=100): stated as a level they sit around 100.
+RATE_CATEGORIES_NOT_BOUNDED = ("prices",)
+
+# Growth rates (measure growth_pct, in %). Below -100% a quantity would turn negative; above
+# 1000% (11 times the base) is almost always a misread 倍 or a level read as a growth.
+GROWTH_PCT_BOUNDS = (-100.0, 1000.0)
+# Real (price-deflated) growth of national-accounts aggregates (catalog category
+# national_accounts, growth_basis real). Annual regional real growth stays far inside this
+# band; the one case we know outside it is a quarter (Hubei 2020Q1, -39.2%), and holding such
+# a figure for a person to confirm is what quarantine is for. Other real-basis series swing
+# further (industry on a small base; telecom volume +138% nationally in 2018), so they only
+# get GROWTH_PCT_BOUNDS.
+REAL_GROWTH_BOUNDS = (-30.0, 60.0)
+REAL_GROWTH_CATEGORIES = ("national_accounts",)
+# Changes in percentage points of a rate or share in [0, 100].
+PP_CHANGE_BOUNDS = (-100.0, 100.0)
+# "是…的N倍": a positive multiple; above 1000 it is a level read as a multiple.
+MULTIPLE_BOUNDS = (0.0, 1000.0)
+
+
+@dataclass(frozen=True)
+class Plausible:
+    """Bounds of an annual level for one family of indicators at one level of region."""
+
+    rule: str  # name of the rule as quarantine and Data Docs show it
+    codes: tuple[str, ...]  # catalog codes the rule covers
+    region_level: str  # nation, province, prefecture, county, or any
+    low: float
+    high: float
+    unit: str  # the rule applies only to levels stated in this unit
+    what: str  # the indicator family in words, for the reason sentence
+
+
+GDP = ("gdp",)
+INCOMES = (
+    "disposable_income_per_capita",
+    "urban_disposable_income_per_capita",
+    "rural_disposable_income_per_capita",
+)
+POPULATION = ("resident_population",)
+
+# Annual levels only: a quarter or a month of a flow is a fraction of the year that varies by
+# season, and these bounds would need a per-period scale we have no evidence for.
+# Orders of magnitude from the 2023 statistical bulletins: GDP of China ~126 tn 元; provinces
+# from Tibet (~0.24 tn) to Guangdong (~13.6 tn); the largest prefecture-level city Shenzhen
+# ~3.5 tn; per-capita GDP from ~25 k in the poorest prefectures to ~300 k in the richest;
+# Shanghai urban income ~89 k the highest; Tibet 3.65 m residents, Ngari prefecture ~0.12 m.
+# The bounds sit a factor 5-10 outside these extremes: they catch a lost or doubled magnitude
+# (万 ↔ 亿 is a factor 10,000) and a misplaced decimal point, not a real outlier.
+PLAUSIBLE_LEVELS = (
+    Plausible("gdp_nation", GDP, "nation", 5e13, 5e14, "元", "the GDP of China"),
+    Plausible("gdp_province", GDP, "province", 5e10, 2e13, "元", "the GDP of a province"),
+    Plausible("gdp_prefecture", GDP, "prefecture", 1e9, 1e13, "元", "the GDP of a prefecture"),
+    Plausible("gdp_county", GDP, "county", 1e8, 5e12, "元", "the GDP of a county or district"),
+    Plausible("gdp_per_capita", ("gdp_per_capita",), "any", 5e3, 6e5, "元", "a per-capita GDP"),
+    Plausible("income_per_capita", INCOMES, "any", 3e3, 1.5e5, "元", "a per-capita income"),
+    Plausible("population_nation", POPULATION, "nation", 1e9, 2e9, "人", "China's population"),
+    Plausible(
+        "population_province", POPULATION, "province", 1e6, 2e8, "人", "a province's population"
+    ),
+    Plausible(
+        "population_prefecture",
+        POPULATION,
+        "prefecture",
+        3e4,
+        3e7,
+        "人",
+        "a prefecture's population",
+    ),
+    Plausible("population_county", POPULATION, "county", 1e3, 5e6, "人", "a county's population"),
+)
+
+
+# How a region name says its level. Municipalities directly under the central government
+# carry 市 like prefectures but are provinces; county-level cities (米林市, 错那市 since 2023)
+# carry 市 too and have to be listed. Suffixes are tried in order, longest first.
+NATION_NAMES = ("全国", "中国", "全国合计")
+PROVINCE_LEVEL_CITIES = ("北京市", "天津市", "上海市", "重庆市")
+COUNTY_LEVEL_CITIES = ("米林市", "错那市")
+REGION_SUFFIXES = (
+    ("特别行政区", "province"),
+    ("自治区", "province"),
+    ("省", "province"),
+    ("自治州", "prefecture"),
+    ("地区", "prefecture"),
+    ("盟", "prefecture"),
+    ("州", "prefecture"),
+    ("市", "prefecture"),
+    ("自治县", "county"),
+    ("县", "county"),
+    ("旗", "county"),
+    ("区", "county"),
+)
+
+
+@dataclass(frozen=True)
+class PartsOfWhole:
+    """Levels of parts that must add up to the level of their whole, within rounding."""
+
+    rule: str
+    whole: str  # catalog code of the whole
+    parts: tuple[str, ...]  # catalog codes of the parts
+
+
+# Additive identities of official statistics: GDP by the three sectors (国民经济行业分类),
+# resident population by urban and rural residence. Stated figures are rounded, so the check
+# allows the sum of half a unit in the last printed digit of every figure involved.
+PARTS_OF_WHOLE = (
+    PartsOfWhole("gdp_by_sector", "gdp", ("gdp_primary", "gdp_secondary", "gdp_tertiary")),
+    PartsOfWhole(
+        "population_by_residence",
+        "resident_population",
+        ("urban_population", "rural_population"),
+    ),
+)
+
+
+@dataclass(frozen=True)
+class Shares:
+    """Shares (levels in %) of parts of a whole: they sum to 100 and equal part / whole."""
+
+    rule: str
+    whole: str
+    parts: tuple[tuple[str, str], ...]  # (share code, level code of the same part)
+
+
+# 三次产业结构 "9.1:37.5:53.4": each share is the sector's value added over GDP.
+SHARES = (
+    Shares(
+        "gdp_structure",
+        "gdp",
+        (
+            ("gdp_primary_share", "gdp_primary"),
+            ("gdp_secondary_share", "gdp_secondary"),
+            ("gdp_tertiary_share", "gdp_tertiary"),
+        ),
+    ),
+)
+
+# When rounding cannot be read from raw_value (a range, a Chinese numeral), allow this share
+# of the larger side: printed figures carry 3-5 significant digits.
+FALLBACK_RELATIVE_TOLERANCE = 0.005
+
+# Indicators a document of a kind always states, as groups of alternatives: a work report or
+# a bulletin that states none of a group was probably cut short or misread. Reported in
+# stats["missing_headlines"], never a rejection: a short county report may legitimately skip one.
+HEADLINE_GROUPS = {
+    "work_report": (
+        ("gdp",),
+        ("fixed_asset_investment", "retail_sales"),
+        INCOMES,
+    ),
+    "statistical_bulletin": (
+        ("gdp",),
+        ("fixed_asset_investment", "retail_sales"),
+        INCOMES,
+    ),
+}
+
+# Whole-document rejection: a document with more than this share of failing figures is held
+# entirely (the extractor probably misread its layout), unless the caller says otherwise.
+DEFAULT_REJECT_THRESHOLD = 0.5
