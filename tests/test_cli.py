@@ -1,0 +1,69 @@
+"""The `zhibiao` command as a user runs it: a subprocess, real files, its output read back."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from zhibiao.schema import FIGURE_COLUMNS
+
+ROOT = Path(__file__).resolve().parents[1]
+REPORT = ROOT / "data" / "sources" / "linzhi-2024-government-work-report.txt"
+ZHIBIAO = Path(sys.executable).parent / "zhibiao"
+
+
+def _zhibiao(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [str(ZHIBIAO), *args], capture_output=True, text=True, timeout=120, cwd=ROOT
+    )
+
+
+def test_extract_csv_has_the_contract_columns_and_the_headline_figures():
+    result = _zhibiao("extract", str(REPORT), "--format", "csv")
+    assert result.returncode == 0, result.stderr
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    assert list(rows[0]) == ["document", *FIGURE_COLUMNS]
+    gdp = [r for r in rows if r["indicator_code"] == "gdp" and r["period"] == "2023"]
+    assert {(r["measure"], float(r["value"]), r["status"]) for r in gdp} == {
+        ("level", 23_000_000_000.0, "estimate"),
+        ("growth_pct", 10.0, "estimate"),
+    }
+    assert len(rows) >= 130
+
+
+def test_extract_jsonl_one_object_a_line():
+    result = _zhibiao("extract", str(REPORT), "--format", "jsonl")
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    first = json.loads(lines[0])
+    assert first["document"] == str(REPORT) and "evidence" in first
+
+
+def test_extract_names_a_broken_file_in_one_line_and_keeps_the_good_one(tmp_path):
+    binary = tmp_path / "scan.pdf"
+    binary.write_bytes(b"\x00\x01\x02" * 100)
+    result = _zhibiao("extract", str(binary), str(REPORT))
+    assert result.returncode == 1
+    errors = result.stderr.strip().splitlines()
+    assert len(errors) == 1 and str(binary) in errors[0]
+    assert len(result.stdout.splitlines()) > 100  # the report still came out
+
+
+def test_extract_text_without_figures_is_an_empty_result(tmp_path):
+    text = tmp_path / "speech.txt"
+    text.write_text(
+        "各位代表：现在，我代表市人民政府向大会报告工作，请予审议。\n", encoding="utf-8"
+    )
+    result = _zhibiao("extract", str(text))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines() == [",".join(["document", *FIGURE_COLUMNS])]
+
+
+def test_unknown_format_is_refused():
+    result = _zhibiao("extract", str(REPORT), "--format", "xml")
+    assert result.returncode != 0
+    assert "csv or jsonl" in result.stderr

@@ -1,0 +1,142 @@
+"""The nightly flow end to end under Prefect's test harness, on a real DuckDB file.
+
+Bad input must get a clear reason and lose nothing: an empty file, a binary file, a text in
+GB18030 and a text without figures go through the same run as the bundled report.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import duckdb
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+REPORT = ROOT / "data" / "sources" / "linzhi-2024-government-work-report.txt"
+
+# md5 over every stated observation, in key order: equal before and after a rerun.
+FINGERPRINT = """
+select count(*), md5(string_agg(
+    concat_ws('|', indicator_code, indicator_label, region, period, measure, value, status,
+              qualifier, document_id, realtime_start, realtime_end),
+    ';' order by indicator_code, indicator_label, region, period, measure, status, value,
+                 document_id))
+from observations
+"""
+
+
+@pytest.fixture(scope="module")
+def harness():
+    from prefect.testing.utilities import prefect_test_harness
+
+    with prefect_test_harness(server_startup_timeout=180):
+        yield
+
+
+def _registry(tmp_path: Path, entries: list[tuple[str, str, str]]) -> Path:
+    lines = ["sources:"]
+    for source_id, name, kind in entries:
+        lines += [
+            f"  - id: {source_id}",
+            f"    url: data/{name}",
+            f"    kind: {kind}",
+            "    region: 林芝市",
+            "    published_on: 2024-01-15",
+        ]
+    path = tmp_path / "sources.yaml"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def workdir(tmp_path, monkeypatch):
+    data = tmp_path / "data"
+    data.mkdir()
+    monkeypatch.setenv("ZHIBIAO_DATA_DIR", str(data))
+    monkeypatch.delenv("ZHIBIAO_WEBHOOK_URL", raising=False)
+    return tmp_path, data
+
+
+def _run(sources: Path, db: Path) -> dict:
+    from zhibiao.flows.nightly import nightly
+
+    return nightly(sources=str(sources), db=str(db))
+
+
+def test_nightly_loads_the_report_and_a_rerun_changes_nothing(harness, workdir):
+    tmp, data = workdir
+    shutil.copy(REPORT, data / "report.txt")
+    sources = _registry(tmp, [("linzhi-gwr-2024", "report.txt", "work_report")])
+    db = tmp / "warehouse.duckdb"
+
+    first = _run(sources, db)
+    assert first["documents_new"] == 1 and first["documents_failed"] == 0
+    assert first["figures_loaded"] >= 130
+    with duckdb.connect(str(db), read_only=True) as con:
+        before = con.execute(FINGERPRINT).fetchone()
+        gdp = con.execute(
+            "select value, status from observations where indicator_code = 'gdp' "
+            "and period = '2023' and measure = 'level'"
+        ).fetchall()
+    assert gdp == [(23_000_000_000.0, "estimate")]
+
+    second = _run(sources, db)
+    assert second["documents_unchanged"] == 1 and second["documents_new"] == 0
+    with duckdb.connect(str(db), read_only=True) as con:
+        assert con.execute(FINGERPRINT).fetchone() == before
+        runs = con.execute("select count(*), count(finished_at) from runs").fetchone()
+    assert runs == (2, 2)
+
+
+def test_bad_inputs_are_quarantined_with_a_reason_and_the_rest_loads(harness, workdir):
+    tmp, data = workdir
+    (data / "empty.txt").write_bytes(b"")
+    (data / "binary.txt").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 8)
+    (data / "gb18030.txt").write_bytes(
+        "林芝市2023年统计公报（synthetic fixture）\n全年地区生产总值231.6亿元，增长9.8%。\n".encode(
+            "gb18030"
+        )
+    )
+    (data / "no-figures.txt").write_text("各位代表：现在，我代表市人民政府向大会报告工作。\n")
+    shutil.copy(REPORT, data / "report.txt")
+    sources = _registry(
+        tmp,
+        [
+            ("empty", "empty.txt", "news"),
+            ("binary", "binary.txt", "news"),
+            ("gb18030", "gb18030.txt", "statistical_bulletin"),
+            ("no-figures", "no-figures.txt", "news"),
+            ("report", "report.txt", "work_report"),
+        ],
+    )
+    db = tmp / "warehouse.duckdb"
+    summary = _run(sources, db)
+    by_source = {d["source_id"]: d for d in summary["documents"]}
+
+    assert by_source["empty"]["status"] == "quarantined"
+    assert "empty" in by_source["empty"]["error"]
+    assert by_source["binary"]["status"] == "quarantined"
+    assert "binary" in by_source["binary"]["error"]
+    assert by_source["gb18030"]["status"] == "new"
+    assert by_source["no-figures"]["status"] == "new"
+    assert by_source["no-figures"]["figures_loaded"] == 0
+    assert by_source["report"]["figures_loaded"] >= 130
+
+    with duckdb.connect(str(db), read_only=True) as con:
+        reasons = dict(
+            con.execute(
+                "select source_id, reason from quarantine where stage = 'decode'"
+            ).fetchall()
+        )
+        gb = con.execute(
+            "select value from observations o join documents d using (document_id) "
+            "where d.source_id = 'gb18030' and o.indicator_code = 'gdp' and o.measure = 'level'"
+        ).fetchall()
+        bad_rows = con.execute(
+            "select count(*) from observations o join documents d using (document_id) "
+            "where d.source_id in ('empty', 'binary')"
+        ).fetchone()[0]
+    assert set(reasons) == {"empty", "binary"}
+    assert gb == [(23_160_000_000.0,)]
+    assert bad_rows == 0
