@@ -147,6 +147,8 @@ def _print_summary(summary: dict) -> None:
         "duration_s",
     )
     typer.echo(" ".join(f"{k}={summary[k]}" for k in keys))
+    if summary.get("data_docs"):
+        typer.echo(f"Data Docs: {summary['data_docs']}")
     for d in summary["documents"]:
         line = f"  {d['source_id']}: {d['status']}, {d['figures_loaded']} figures"
         if d["error"]:

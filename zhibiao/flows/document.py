@@ -57,7 +57,7 @@ def process_bytes(
 
 def _validate_and_load(source, settings, document, figures, run_id) -> DocumentOutcome:
     doc_id = document["document_id"]
-    outcome = steps.validate_document(figures, doc_id, source.kind)
+    outcome = steps.validate_document(figures, doc_id, source.kind, settings)
     if outcome.rejected:
         _record_failure(
             settings,

@@ -66,12 +66,27 @@ def extract_document(text: str, region: str, year: int | None) -> pd.DataFrame:
 
 
 @task(name="validate", cache_policy=NONE)
-def validate_document(figures: pd.DataFrame, document_id: str, kind: str):
-    from zhibiao.expectations import validate_figures  # GX imports in 5 s: only when used
+def validate_document(figures: pd.DataFrame, document_id: str, kind: str, settings: Settings):
+    """One suite run per document; results go to the File context behind the Data Docs."""
+    from zhibiao.expectations import open_context, validate_figures  # GX imports in 5 s
 
     return validate_figures(
-        figures, document_id=document_id, kind=kind, catalog=catalog.load_catalog()
+        figures,
+        document_id=document_id,
+        kind=kind,
+        catalog=catalog.load_catalog(),
+        context=open_context(settings.data_dir),
     )
+
+
+def data_docs(settings: Settings) -> str | None:
+    """The Data Docs site of every validation so far; a failure to render is not a failed run."""
+    from zhibiao.expectations import build_data_docs
+
+    try:
+        return build_data_docs(settings.data_dir)
+    except Exception as exc:  # noqa: BLE001 - reported in the summary instead
+        return f"(Data Docs not built: {type(exc).__name__}: {exc})"
 
 
 @task(name="load", cache_policy=NONE, retries=2, retry_delay_seconds=[1, 5])

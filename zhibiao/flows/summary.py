@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import time
 
+from zhibiao.flows import steps
 from zhibiao.flows.steps import DocumentOutcome
 from zhibiao.settings import Settings
 from zhibiao.transforms import catalog
@@ -27,6 +28,9 @@ def finish(
         "figures_quarantined": sum(o.figures_quarantined for o in outcomes),
         "alerts_raised": alerts_raised,
     }
+    docs = (
+        steps.data_docs(settings) if counts["documents_new"] or counts["documents_failed"] else None
+    )
     seconds = round(time.monotonic() - started, 2)
     summary = {
         "run_id": run_id,
@@ -34,6 +38,7 @@ def finish(
         "alerts_notified": notified,
         "notifications_failed": notify_failed,
         "duration_s": seconds,
+        "data_docs": docs,
         "documents": [o.as_dict() for o in outcomes],
     }
     status = "completed" if counts["documents_failed"] == 0 else "completed_with_failures"
@@ -74,4 +79,6 @@ def render_summary(summary: dict) -> str:
             f"| {d['source_id']} | {d['status']} | {d['figures_loaded']} | "
             f"{d['figures_quarantined']} | {detail.replace('|', '/')[:200]} |"
         )
-    return head + "\n".join(lines) + "\n"
+    docs = summary.get("data_docs")
+    tail = f"\n\nGreat Expectations Data Docs: {docs}\n" if docs else "\n"
+    return head + "\n".join(lines) + tail
