@@ -123,6 +123,19 @@ def _title_region(text: str) -> str | None:
 _ZONE = re.compile(r"经济技术开发区|经开区|开发区|高新区|工业园区|产业园区|园区")
 
 
+# Month-on-month and quarter-on-quarter growth is another series than year-on-year growth:
+# 同比增长13.2%，环比增长3.5% states two figures for one key unless the label says which.
+_SEQUENTIAL = re.compile(r"环比|比上月|较上月|比上季度?|较上季度?")
+
+
+def _sequential_label(text: str, f: _Figure, label: str) -> str:
+    if f.measure != "growth_pct" or not label or "环比" in label:
+        return label
+    window = text[max(0, f.q.start - 8) : f.q.start]
+    cut = max(window.rfind("，"), window.rfind("；"), window.rfind("同比"))
+    return label + "环比" if _SEQUENTIAL.search(window[cut + 1 :]) else label
+
+
 def _zone_label(text: str, f: _Figure) -> str:
     zones = [m for m in _ZONE.finditer(text, 0, f.q.start)]
     if not zones or not f.label or _ZONE.search(f.label):
@@ -170,7 +183,7 @@ def _sentence_rows(
     periods = find_periods(text)
     rows = []
     for f in figures:
-        f.label = _zone_label(text, f)
+        f.label = _sequential_label(text, f, _zone_label(text, f))
         period, period_type = _period(sentence, periods, f.q.start, text)
         status = _status(sentence, text, f.q.start, prelim, f.q.end)
         rows.append(_row(f, period, period_type, status, sentence.full or sentence.text))
