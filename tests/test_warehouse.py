@@ -7,6 +7,10 @@ Every document and figure here is a SYNTHETIC fixture, written for the case it t
 from __future__ import annotations
 
 import itertools
+import signal
+import subprocess
+import sys
+import textwrap
 
 import numpy as np
 import pandas as pd
@@ -297,6 +301,62 @@ def test_a_failure_after_rows_were_written_rolls_all_back(con, monkeypatch):
     assert after == before
 
 
+# A loader process that stops inside its transaction, after the stated rows are written and
+# the earlier document's intervals closed in its view of the data, until it is killed.
+KILLED_LOADER = textwrap.dedent(
+    """
+    import sys, time
+    import pandas as pd
+    from zhibiao.warehouse import load
+    from zhibiao.warehouse.db import connect
+
+    def stall(con, written):
+        print("inside the transaction", flush=True)
+        time.sleep(120)
+
+    load._insert_derived = stall
+    document, figures = sys.argv[2], pd.read_json(sys.stdin, orient="records", dtype=False)
+    con = connect(sys.argv[1])
+    load.load_document(con, {"document_id": document, "published_on": sys.argv[3]}, figures,
+                       extractor_version="test")
+    """
+)
+
+
+def test_a_loader_killed_mid_transaction_leaves_nothing(tmp_path):
+    path = tmp_path / "warehouse.duckdb"
+    con = connect(path)
+    upsert_indicators(con, CATALOG)
+    load(con, *GWR_2024)
+    tables = ("observations", "documents", "quarantine")
+    before = {t: fingerprint(con, t, "*") for t in tables}
+    con.close()
+    document, *rows = BULLETIN_2023
+    figures = pd.DataFrame(rows, columns=FIGURE_COLUMNS).to_json(orient="records")
+    loader = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            KILLED_LOADER,
+            str(path),
+            document["document_id"],
+            document["published_on"],
+        ],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    loader.stdin.write(figures)
+    loader.stdin.close()
+    assert loader.stdout.readline().strip() == "inside the transaction"
+    loader.send_signal(signal.SIGKILL)
+    loader.wait()
+    con = connect(path)
+    assert {t: fingerprint(con, t, "*") for t in tables} == before
+    assert load(con, *BULLETIN_2023).inserted == 3
+    con.close()
+
+
 @pytest.mark.parametrize(
     "as_of, value, status",
     [
@@ -334,12 +394,16 @@ def test_derived_prior_year_level_from_nominal_growth_only(con):
         ]
         == 0
     )
+    for asked in (
+        "select count(*) from latest_observations(include_derived := true)",
+        "select count(*) from observations_as_of('2024-02-01', include_derived := true)",
+    ):
+        assert con.execute(asked + " where status = 'derived'").fetchone()[0] == 1
     assert (
         con.execute(
-            "select count(*) from latest_observations(include_derived := true) "
-            "where status = 'derived'"
+            "select count(*) from observations_as_of('2024-02-01') where status = 'derived'"
         ).fetchone()[0]
-        == 1
+        == 0
     )
 
 
