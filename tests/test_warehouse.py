@@ -522,3 +522,43 @@ def test_bad_input_is_refused_in_words(con, document, frame_change, message):
         frame = frame_change(frame)
     with pytest.raises(ValueError, match=message):
         load_document(con, document, frame, extractor_version="test")
+
+
+def test_reextraction_replaces_a_documents_rows_and_reopens_what_they_closed(con):
+    """backfill --reextract: the same bytes read again replace their earlier reading."""
+    load(con, *GWR_2024)
+    # A misreading in the bulletin closes the 2024 report's GDP level...
+    misread = (BULLETIN_2023[0], fig("gdp", "2023", "level", 2.28e12, "preliminary"))
+    load(con, *misread)
+    assert (
+        con.execute(
+            "select realtime_end from observations where document_id = 'gwr-2024' "
+            "and indicator_code = 'gdp' and measure = 'level'"
+        ).fetchone()[0]
+        is not None
+    )
+    # ...and the corrected extraction (same document_id) states only the growth rate.
+    frame = pd.DataFrame([BULLETIN_2023[2]], columns=FIGURE_COLUMNS)
+    load_document(con, BULLETIN_2023[0], frame, extractor_version="test-2", replace=True)
+
+    rows = con.execute(
+        "select measure, value, extractor_version from observations "
+        "where document_id = 'bulletin-2023' and status <> 'derived'"
+    ).fetchall()
+    assert rows == [("growth_pct", 9.8, "test-2")]
+    assert con.execute(
+        "select realtime_end, is_latest from observations where document_id = 'gwr-2024' "
+        "and indicator_code = 'gdp' and measure = 'level'"
+    ).fetchone() == (None, True)
+    assert con.execute(
+        "select status, extractor_version from documents where document_id = 'bulletin-2023'"
+    ).fetchone() == ("loaded", "test-2")
+
+
+def test_reextraction_that_fails_keeps_the_earlier_reading(con):
+    load(con, *GWR_2024)
+    before = fingerprint(con)
+    bad = pd.DataFrame([fig("gdp", "2023", "level", None)], columns=FIGURE_COLUMNS)
+    with pytest.raises(Exception):  # noqa: B017 - any failure must roll back
+        load_document(con, GWR_2024[0], bad, extractor_version="test-2", replace=True)
+    assert fingerprint(con) == before

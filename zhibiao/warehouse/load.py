@@ -63,6 +63,7 @@ def load_document(
     *,
     extractor_version: str,
     run_id: str | None = None,
+    replace: bool = False,
 ) -> LoadResult:
     """Store a document and its figures in one transaction; a failure leaves nothing of it.
 
@@ -70,13 +71,22 @@ def load_document(
     the default of figures without one). figures: the extractor's FIGURE_COLUMNS frame.
     Loading a document_id already loaded writes nothing. Documents may arrive in any order:
     the realtime intervals of the series they touch are recomputed, not patched.
+
+    replace=True is re-extraction (backfill --reextract): the same bytes read by a newer
+    extractor. Their earlier rows were a misreading of one vintage, not a vintage of their
+    own, so they are replaced, in the same transaction, and the series they touched are
+    recomputed as well.
     """
     params = _document_params(document)
     frame = _figure_frame(figures, params["document_id"])
     con.execute("begin transaction")
     try:
         con.register("_zb_figures", frame)
+        if replace:
+            _forget(con, params["document_id"])
         result = _load(con, document, params, frame, extractor_version, run_id)
+        if replace:
+            _recompute_forgotten(con)
         con.execute(
             "drop table if exists _zb_stage; drop table if exists _zb_keys; "
             "drop table if exists _zb_intervals"
@@ -120,6 +130,26 @@ def _load(
     closed = _recompute_intervals(con, doc)
     unchanged = _count(con.execute(load_sql("count_unchanged"), {"document_id": doc}))
     return LoadResult(inserted=inserted, unchanged=unchanged, closed=closed, derived=derived)
+
+
+def _forget(con: duckdb.DuckDBPyConnection, document_id: str) -> None:
+    """Drop a document's rows (inside the caller's transaction), remembering their series.
+
+    The documents row is updated, not deleted: DuckDB checks a primary key over-eagerly when
+    a row is deleted and inserted again in one transaction (STACK-NOTES).
+    """
+    con.execute(load_sql("affected_keys"), {"document_id": document_id})
+    con.execute("create or replace temp table _zb_forgotten as select * from _zb_keys")
+    con.execute("delete from observations where document_id = ?", [document_id])
+    con.execute("update documents set status = 'reextracting' where document_id = ?", [document_id])
+
+
+def _recompute_forgotten(con: duckdb.DuckDBPyConnection) -> None:
+    """Series the old reading touched and the new one does not still need their intervals."""
+    con.execute("create or replace temp table _zb_keys as select * from _zb_forgotten")
+    con.execute(load_sql("intervals"))
+    con.execute(load_sql("apply_intervals"))
+    con.execute("drop table if exists _zb_forgotten")
 
 
 def _insert_derived(con: duckdb.DuckDBPyConnection, written: dict[str, Any]) -> int:
