@@ -140,3 +140,27 @@ def test_bad_inputs_are_quarantined_with_a_reason_and_the_rest_loads(harness, wo
     assert set(reasons) == {"empty", "binary"}
     assert gb == [(23_160_000_000.0,)]
     assert bad_rows == 0
+
+
+def test_backfill_reextract_rereads_snapshots_without_fetching(harness, workdir, monkeypatch):
+    from zhibiao.flows import steps
+    from zhibiao.flows.backfill import backfill
+
+    tmp, data = workdir
+    shutil.copy(REPORT, data / "report.txt")
+    sources = _registry(tmp, [("linzhi-gwr-2024", "report.txt", "work_report")])
+    db = tmp / "warehouse.duckdb"
+    first = _run(sources, db)
+    (data / "report.txt").unlink()  # a fetch would fail now: re-extraction must not fetch
+
+    monkeypatch.setattr(steps, "EXTRACTOR_VERSION", "next")
+    summary = backfill(sources=str(sources), db=str(db), reextract=True)
+    assert [d["status"] for d in summary["documents"]] == ["reextracted"]
+    with duckdb.connect(str(db), read_only=True) as con:
+        versions = con.execute(
+            "select extractor_version, count(*) from observations "
+            "where status <> 'derived' group by 1"
+        ).fetchall()
+        documents = con.execute("select status, extractor_version from documents").fetchall()
+    assert versions == [("next", first["figures_loaded"])]
+    assert documents == [("loaded", "next")]

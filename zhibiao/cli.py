@@ -31,6 +31,21 @@ def run(sources: Path | None = SourcesOpt, db: Path | None = DbOpt) -> None:
 
 
 @app.command()
+def backfill(
+    sources: Path | None = SourcesOpt,
+    db: Path | None = DbOpt,
+    reextract: bool = typer.Option(
+        False, "--reextract", help="re-extract every stored snapshot, fetch nothing"
+    ),
+) -> None:
+    """Every source again; with --reextract, every stored snapshot by the current extractor."""
+    from zhibiao.flows.backfill import backfill as backfill_flow
+
+    summary = backfill_flow(sources=_str(sources), db=_str(db), reextract=reextract)
+    _print_summary(summary)
+
+
+@app.command()
 def extract(
     files: list[Path] = typer.Argument(..., exists=True, dir_okay=False, help="documents"),
     fmt: str = typer.Option("csv", "--format", help="csv or jsonl"),

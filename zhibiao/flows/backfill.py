@@ -7,28 +7,46 @@ import time
 from prefect import flow, get_run_logger
 from prefect.artifacts import create_markdown_artifact
 
-from zhibiao.flows.document import process_source
+from zhibiao.flows.document import process_source, reextract_document
 from zhibiao.flows.nightly import _open_run, run_settings
 from zhibiao.flows.summary import finish, render_summary
 from zhibiao.registry import load_sources
+from zhibiao.warehouse import db
+from zhibiao.warehouse.db import load_sql
 
 
 @flow(name="backfill", log_prints=True)
-def backfill(sources: str | None = None, db: str | None = None) -> dict:
+def backfill(sources: str | None = None, db: str | None = None, reextract: bool = False) -> dict:
     """The nightly path under its own flow name, so runs, artifacts and the `runs` table
     tell an operator's catch-up apart from the schedule.
 
-    Sources go one after another, as in nightly: the warehouse has one writer, and a
-    backfill over the bundled registry is seconds. Re-extracting documents already loaded
-    and fanning out over a task runner are the next steps (DESIGN.md, "Beyond one machine").
+    reextract=True fetches nothing: every document the warehouse has a snapshot of is read
+    again by the current extractor and its figures replaced (each observation records the
+    extractor_version that produced it). Sources go one after another, as in nightly: the
+    warehouse has one writer. Fanning out over a task runner is the next step (DESIGN.md,
+    "Beyond one machine").
     """
     started = time.monotonic()
     settings = run_settings(sources, db)
     registry = load_sources(settings.sources_path)
     run_id = _open_run(settings, registry, "backfill")
-    outcomes = [process_source(s, settings, run_id) for s in registry]
+    if reextract:
+        outcomes = [reextract_document(row, settings, run_id) for row in _stored(settings)]
+    else:
+        outcomes = [process_source(s, settings, run_id) for s in registry]
     summary = finish(settings, run_id, outcomes, started)
     markdown = render_summary(summary)
     create_markdown_artifact(markdown, key="zhibiao-backfill", description="zhibiao backfill")
     get_run_logger().info(markdown)
     return summary
+
+
+def _stored(settings) -> list[dict]:
+    """Documents whose bytes were decoded once (loaded or rejected), oldest publication first."""
+    with db.connect(settings.db_path) as con:
+        frame = con.execute(load_sql("stored_documents")).df()
+    frame["published_on"] = frame["published_on"].dt.date
+    return [
+        {k: (None if isinstance(v, float) and v != v else v) for k, v in row.items()}
+        for row in frame.to_dict("records")
+    ]

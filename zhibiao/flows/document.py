@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from zhibiao import snapshots
 from zhibiao.fetch import FetchError, FetchResult
 from zhibiao.flows import steps
 from zhibiao.flows.steps import DocumentOutcome
@@ -51,11 +52,44 @@ def process_bytes(
     document["charset"] = decoded.encoding
     document["published_on"] = steps.published_on(source, decoded, fetched.fetched_at)
     year = document["published_on"].year
-    figures = steps.extract_document(decoded.text, source.region, year)
+    figures = steps.extract_document(decoded.text, source.region, year, decoded.title)
     return _validate_and_load(source, settings, document, figures, run_id)
 
 
-def _validate_and_load(source, settings, document, figures, run_id) -> DocumentOutcome:
+def reextract_document(row: dict, settings: Settings, run_id: str) -> DocumentOutcome:
+    """A stored snapshot read again by the current extractor, with no fetch (--reextract)."""
+    source = Source(
+        id=row["source_id"] or row["document_id"][:12],
+        url=row["url"] or "",
+        kind=row["kind"] or "news",
+        region=row["region"] or "",
+        published_on=row["published_on"],
+        title=row["title"],
+    )
+    try:
+        raw = snapshots.load(settings.data_dir, row["document_id"])
+        decoded = steps.decode_document(raw, row["content_type"], None, row["final_url"] or "")
+    except (snapshots.SnapshotError, DecodeError, OSError) as exc:
+        return DocumentOutcome(
+            source.id, "failed", row["document_id"], stage="reextract", error=str(exc)
+        )
+    document = {k: row[k] for k in _DOCUMENT_KEYS if k in row}
+    document["title"] = decoded.title or row["title"]
+    figures = steps.extract_document(
+        decoded.text, source.region, row["published_on"].year, decoded.title
+    )
+    return _validate_and_load(source, settings, document, figures, run_id, replace=True)
+
+
+_DOCUMENT_KEYS = (
+    "document_id", "source_id", "url", "final_url", "kind", "region", "title", "published_on",
+    "fetched_at", "size_bytes", "content_type", "charset", "snapshot_path",
+)  # fmt: skip
+
+
+def _validate_and_load(
+    source, settings, document, figures, run_id, replace: bool = False
+) -> DocumentOutcome:
     doc_id = document["document_id"]
     outcome = steps.validate_document(figures, doc_id, source.kind, settings)
     if outcome.rejected:
@@ -79,11 +113,14 @@ def _validate_and_load(source, settings, document, figures, run_id) -> DocumentO
             error=outcome.reason,
         )
     try:
-        result = steps.load_document(settings, document, outcome.valid, outcome.quarantined, run_id)
+        result = steps.load_document(
+            settings, document, outcome.valid, outcome.quarantined, run_id, replace
+        )
     except Exception as exc:  # noqa: BLE001 - any load failure is recorded, the run goes on
         _record_failure(settings, source, document, "load", f"{type(exc).__name__}: {exc}", run_id)
         return DocumentOutcome(source.id, "failed", doc_id, stage="load", error=str(exc))
-    return DocumentOutcome(source.id, "new", doc_id, result.inserted, len(outcome.quarantined))
+    status = "reextracted" if replace else "new"
+    return DocumentOutcome(source.id, status, doc_id, result.inserted, len(outcome.quarantined))
 
 
 def _document(source: Source, fetched: FetchResult, snapshot: str) -> dict:

@@ -61,8 +61,10 @@ def decode_document(
 
 
 @task(name="extract", cache_policy=NONE)
-def extract_document(text: str, region: str, year: int | None) -> pd.DataFrame:
-    return extract_figures(text, region=region, year=year)
+def extract_document(
+    text: str, region: str, year: int | None, title: str | None = None
+) -> pd.DataFrame:
+    return extract_figures(text, region=region, year=year, title=title)
 
 
 @task(name="validate", cache_policy=NONE)
@@ -96,11 +98,17 @@ def load_document(
     figures: pd.DataFrame,
     quarantined: pd.DataFrame,
     run_id: str,
+    replace: bool = False,
 ) -> load.LoadResult:
     """Retried only for the lock of another writer; the load itself is one transaction."""
     with db.connect(settings.db_path) as con:
         result = load.load_document(
-            con, document, figures, extractor_version=EXTRACTOR_VERSION, run_id=run_id
+            con,
+            document,
+            figures,
+            extractor_version=EXTRACTOR_VERSION,
+            run_id=run_id,
+            replace=replace,
         )
         if not quarantined.empty and result.inserted + result.unchanged >= 0:
             load.record_quarantine(

@@ -19,7 +19,7 @@ def finish(
     alerts_raised, notified, notify_failed = _alerts(settings)
     counts = {
         "documents_seen": len(outcomes),
-        "documents_new": sum(o.status == "new" for o in outcomes),
+        "documents_new": sum(o.status in ("new", "reextracted") for o in outcomes),
         "documents_unchanged": sum(o.status == "unchanged" for o in outcomes),
         "documents_failed": sum(
             o.status in ("failed", "quarantined", "rejected") for o in outcomes

@@ -38,7 +38,9 @@ from zhibiao.transforms.periods import find_periods, period_key
 from zhibiao.transforms.ratios import find_ratios
 from zhibiao.transforms.structure import Sentence, document_year, is_work_report, iter_sentences
 
-EXTRACTOR_VERSION = "0.3.0"
+# Recorded on every observation; bump it when a change alters what is extracted, then
+# `zhibiao backfill --reextract` rereads the stored snapshots.
+EXTRACTOR_VERSION = "0.4.0"
 
 _CLAUSE_BREAK = re.compile(r"[，,；;：:。！？!?]")
 _GROUP_JOIN = re.compile(r"^(?:以上|左右|以内|以下)?\s*(?:、|，|,|和|及|与|以及)\s*$")
