@@ -2,15 +2,10 @@
 
 from __future__ import annotations
 
-import time
-
-from prefect import flow, get_run_logger
-from prefect.artifacts import create_markdown_artifact
+from prefect import flow
 
 from zhibiao.flows.document import process_source, reextract_document
-from zhibiao.flows.nightly import _open_run, run_settings
-from zhibiao.flows.summary import finish, render_summary
-from zhibiao.registry import load_sources
+from zhibiao.flows.nightly import run_registry
 from zhibiao.warehouse import db
 from zhibiao.warehouse.db import load_sql
 
@@ -26,19 +21,13 @@ def backfill(sources: str | None = None, db: str | None = None, reextract: bool 
     warehouse has one writer. Fanning out over a task runner is the next step (DESIGN.md,
     "Beyond one machine").
     """
-    started = time.monotonic()
-    settings = run_settings(sources, db)
-    registry = load_sources(settings.sources_path)
-    run_id = _open_run(settings, registry, "backfill")
-    if reextract:
-        outcomes = [reextract_document(row, settings, run_id) for row in _stored(settings)]
-    else:
-        outcomes = [process_source(s, settings, run_id) for s in registry]
-    summary = finish(settings, run_id, outcomes, started)
-    markdown = render_summary(summary)
-    create_markdown_artifact(markdown, key="zhibiao-backfill", description="zhibiao backfill")
-    get_run_logger().info(markdown)
-    return summary
+
+    def work(registry, settings, run_id):
+        if reextract:
+            return [reextract_document(row, settings, run_id) for row in _stored(settings)]
+        return [process_source(s, settings, run_id) for s in registry]
+
+    return run_registry("backfill", sources, db, work)
 
 
 def _stored(settings) -> list[dict]:

@@ -31,14 +31,27 @@ def run_settings(sources: str | None, db_path: str | None) -> Settings:
 @flow(name="nightly", log_prints=True)
 def nightly(sources: str | None = None, db: str | None = None) -> dict:
     """Fetch every source; only new bytes are decoded, extracted, validated and loaded."""
+    return run_registry(
+        "nightly",
+        sources,
+        db,
+        lambda registry, settings, run_id: [process_source(s, settings, run_id) for s in registry],
+    )
+
+
+def run_registry(flow_name: str, sources: str | None, db: str | None, work) -> dict:
+    """Open a run, do the flow's work over the registry, close the run and publish its
+    summary (runs row, Prefect markdown artifact, log): the frame every flow shares."""
     started = time.monotonic()
     settings = run_settings(sources, db)
     registry = load_sources(settings.sources_path)
-    run_id = _open_run(settings, registry, "nightly")
-    outcomes = [process_source(s, settings, run_id) for s in registry]
+    run_id = _open_run(settings, registry, flow_name)
+    outcomes = work(registry, settings, run_id)
     summary = finish(settings, run_id, outcomes, started)
     markdown = render_summary(summary)
-    create_markdown_artifact(markdown, key="zhibiao-nightly", description="zhibiao run summary")
+    create_markdown_artifact(
+        markdown, key=f"zhibiao-{flow_name}", description=f"zhibiao {flow_name} run summary"
+    )
     get_run_logger().info(markdown)
     return summary
 
