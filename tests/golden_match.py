@@ -137,8 +137,11 @@ def _find(e: dict, ext: list[dict], used: set[int]) -> int | None:
             continue
         if _squash(e["evidence"]) in _squash(str(x["evidence"])):
             return j
-        loose = j if loose is None else loose
-    return None
+        if loose is None and str(x["period"]) == str(e["period"]):
+            loose = j
+    # A table row is evidence in the labeller's words (the cells) and a sentence in the
+    # decoder's: there, the same value, measure, unit and period is the match.
+    return loose if "\t" in e["evidence"] else None
 
 
 def main() -> None:

@@ -288,6 +288,15 @@ def normalize_region(name: str) -> str | None:
     return found[0] if found else None
 
 
+def parent_region(name: str) -> str | None:
+    """The region above: 林芝市 -> 西藏自治区, 墨脱县 -> 林芝市 (what 全区/全市 refer to)."""
+    regions = load_regions()
+    row = regions[regions["name"] == normalize_region(name or "")]
+    if row.empty or not isinstance(row.iloc[0]["parent"], str):
+        return None
+    return row.iloc[0]["parent"] or None
+
+
 def find_regions(text: str) -> list[tuple[int, int, str]]:
     """Region mentions left to right, so the extractor can give a figure to the county named.
 

@@ -23,6 +23,7 @@ from zhibiao.transforms.charset import (
 from zhibiao.transforms.doc_meta import date_line, find_published_on, heading_title, labelled_date
 from zhibiao.transforms.html_text import html_text
 from zhibiao.transforms.pdf_text import looks_like_layout_text, pdf_pages, repair_layout
+from zhibiao.transforms.table_text import tab_tables
 from zhibiao.transforms.text_cleanup import normalize_text
 
 __all__ = ["Decoded", "DecodeError", "decode", "decode_file", "normalize_text"]
@@ -137,6 +138,7 @@ def _decode_html(markup: str, encoding: str) -> Decoded:
 
 
 def _decode_plain(text: str, encoding: str) -> Decoded:
+    text = tab_tables(text)
     if looks_like_layout_text(text):
         text = repair_layout(text.split("\f"))
     text = normalize_text(text)

@@ -106,17 +106,21 @@ def extract_figures(
             memory = []  # figures of the earlier ；-parts of this sentence
         previous = sentence
         subject = _subject(sentence.text) or subject
-        rows.extend(_sentence_rows(sentence, doc_region, prelim, subject, memory))
+        rows.extend(_sentence_rows(sentence, doc_region, prelim, subject, memory, doc_year))
     frame = pd.DataFrame(rows, columns=FIGURE_COLUMNS)
     return frame.astype({"value": "float64", "value_high": "float64"})
 
 
+_TITLE_LINE = re.compile(r"公报|经济运行|政府工作报告|主要经济指标|统计|情况|数据")
+
+
 def _title_region(text: str) -> str | None:
-    """A bulletin of 西藏自治区 describes 西藏自治区: the region named in the title."""
-    for line in text.split("\n")[:5]:
-        found = catalog.find_regions(line)
-        if found:
-            return found[0][2]
+    """A bulletin of 西藏自治区 describes 西藏自治区: the region named in the title line
+    (never in a body line: 其中，成都市增长7.1% does not make a provincial release 成都's)."""
+    for line in text.split("\n")[:6]:
+        if len(line) <= 60 and _TITLE_LINE.search(line) and not line.endswith(("。", "；")):
+            found = catalog.find_regions(line)
+            return found[0][2] if found else None
     return None
 
 
@@ -146,9 +150,24 @@ def _zone_label(text: str, f: _Figure) -> str:
 
 
 def _subject(sentence: str) -> str | None:
-    """A region that opens a sentence (墨脱县持续做大茶产业，…) is its subject."""
+    """A region that opens a sentence (墨脱县持续做大茶产业，…) is its subject; a county the
+    gazetteer lacks is known by its form (仁怀市全年…) when a figure's subject follows."""
     found = catalog.find_regions(sentence[:8])
-    return found[0][2] if found and found[0][0] <= 1 else None
+    if found and found[0][0] <= 1:
+        return found[0][2]
+    m = _PLACE_FORM.match(sentence)
+    return m[1] if m and m[1] not in _NOT_PLACES else None
+
+
+# 仁怀市 / 长丰县 / 桑珠孜区 at the head of a sentence, before what it states.
+_PLACE_FORM = re.compile(
+    r"^((?:(?![全各本该我年月末底其分])[\u4e00-\u9fff]){2,3}(?:县|市|区|旗))(?=全年|全县|全市|全区|实现|完成|地区|规模|固定|"
+    r"社会|城镇|农村|接待|旅游|一般|居民|常住|粮食|年末|上半年|前三季度|\d)"
+)
+_NOT_PLACES = frozenset(
+    "开发区 示范区 保护区 自治区 功能区 核心区 试验区 产业区 工业区 商业区 住宅区 风景区 "
+    "旅游区 经开区 高新区 新城区 主城区 老城区 中心区 全市 城市 都市 各县 各区 各市".split()
+)
 
 
 # 全区 and 全市 are left out: in a prefecture's text 全市 is the prefecture, and in Tibet
@@ -172,6 +191,7 @@ def _sentence_rows(
     prelim: bool,
     subject: str | None = None,
     memory: list | None = None,
+    doc_year: int | None = None,
 ) -> list[dict]:
     doc_region = _default_region(sentence.text, subject, doc_region)
     text, quantities = find_quantities(sentence.text)
@@ -188,6 +208,15 @@ def _sentence_rows(
         f.label = _sequential_label(text, f, _zone_label(text, f))
         period, period_type = _period(sentence, periods, f.q.start, text)
         status = _status(sentence, text, f.q.start, prelim, f.q.end)
+        if (
+            status == "estimate"
+            and sentence.year
+            and period[:4].isdigit()
+            and int(period[:4]) < sentence.year
+        ):
+            status = "actual"  # …由上年的2.40缩小到2.33 in a 预计 sentence: last year is known
+        if status == "actual" and doc_year and period[:4].isdigit() and int(period[:4]) > doc_year:
+            status = "target"  # 2025年…新建高标准农田2.5万亩 in a 2024 release is a plan
         rows.append(_row(f, period, period_type, status, sentence.full or sentence.text))
     for ratio in ratios:
         period, period_type = _period(sentence, periods, ratio.start, text)
@@ -220,11 +249,12 @@ def _row(f: _Figure, period: str, period_type: str, status: str, evidence: str) 
     if unit == "倍" and measure == "growth_pct":
         value, unit = value * 100, "%"
         high = high * 100 if high is not None else None
-    code = _code(f.label, None if measure != "level" else unit)
+    label = _strip_region(f.label)
+    code = _code(label, None if measure != "level" else unit)
     period, period_type = _stock_period(f.label, code, period, period_type)
     return {
         "indicator_code": code or UNMAPPED,
-        "indicator_label": f.label,
+        "indicator_label": label,
         "region": f.region,
         "period": period,
         "period_type": period_type,
@@ -241,6 +271,15 @@ def _row(f: _Figure, period: str, period_type: str, status: str, evidence: str) 
 
 
 _PAREN = re.compile(r"[（(]([^）)]*)[）)]")
+_WHOLE_AREA = re.compile(r"^(?:全区|全市|全县|全省|全州|全盟)")
+
+
+def _strip_region(label: str) -> str:
+    """西藏全区农村居民人均可支配收入 -> 农村居民人均可支配收入: the region is its own column."""
+    found = catalog.find_regions(label[:8]) if label else []
+    if not found or found[0][0] != 0 or len(label) - found[0][1] < 2:
+        return label
+    return _WHOLE_AREA.sub("", label[found[0][1] :]) or label
 
 
 def _code(label: str, unit: str | None = None) -> str | None:
@@ -402,24 +441,39 @@ def _prior_figures(previous: list[_Figure], n: int) -> list[_Figure] | None:
 def _single(text, q, window, lo, previous, doc_region, memory=()) -> _Figure:
     measure, sign = _measure(q, window)
     label = clean_label(window)
-    region_only = catalog.normalize_region(label) if label else None
-    if region_only:
-        # 工布江达县23.5亿元: a region standing where the indicator should be borrows the
-        # indicator of the parallel part before it.
-        borrowed = _borrow_label(memory, measure)
-        if borrowed:
-            return _Figure(
-                q,
-                borrowed,
-                region_only,
-                measure,
-                sign,
-                _qualifier(text, q, window) or _qualifier_after(text, q) or "eq",
-            )
+    change = _absolute_change(q, window)
+    if change is not None:
+        # 比上年减少0.3万公顷: a change of a stock, its own series (…增量), signed
+        base = clean_label(_CHANGE_TAIL.sub("", window)) or (
+            (previous or list(memory))[-1].label if (previous or memory) else ""
+        )
+        qual = _qualifier(text, q, window) or _qualifier_after(text, q) or "eq"
+        region = _region(text, lo, q.start, previous, base, doc_region)
+        return _Figure(q, base + "增量", region, "level", change, qual)
+    quoted_rate = _QUOTED_RATE.match(text[q.end :]) and _OTHER_AREA.search(window)
+    if quoted_rate and q.unit == "%":
+        # 比全国国内生产总值5.0%的增速高1.9个百分点: the other area's growth, quoted
+        area = _OTHER_AREA.search(window)[1]
+        qual = _qualifier(text, q, window) or "eq"
+        return _Figure(q, label, _area_region(area, doc_region), "growth_pct", 1.0, qual)
     if measure != "level":
         label = clean_label(_GROWTH_TAIL.sub("", label)) if label else label
+    region_only = catalog.normalize_region(label) if label else None
+    borrowed = _borrow_label([*memory, *previous], measure) if region_only else None
+    if borrowed:
+        # 工布江达县23.5亿元 / 安多县增长15.3%: a region standing where the indicator should
+        # be borrows the indicator of the parallel part before it.
+        qual = _qualifier(text, q, window) or _qualifier_after(text, q) or "eq"
+        return _Figure(q, borrowed, region_only, measure, sign, qual)
     label, after_used = _count_label(text, q, window, label, previous)
     label, inherited = _fill_label(text, q, lo, label, measure, previous or list(memory))
+    if (
+        inherited
+        and measure == "level"
+        and q.unit == "%"
+        and any(f.label == label and f.measure == "growth_pct" for f in previous)
+    ):
+        measure = "growth_pct"  # …增长7.2%，高于年初确定的7%的预期目标: the growth's target
     region = _region(text, lo, q.start, previous if inherited else [], label, doc_region)
     qual = _qualifier(text, q, window) or _qualifier_after(text, q) or "eq"
     if q.more_than:
@@ -457,6 +511,35 @@ def _qualify_generic(label: str, text: str, lo: int, previous: list) -> str:
 
 
 # The noun a unit makes of a label that counts the same thing twice (户数 and 人数).
+_CHANGE = re.compile(
+    r"(?:比|较)(?:上年|去年|年初|上年末|上月|上月末|同期|上年同期)?[末底]?(?:净)?(?P<verb>增加|减少|增长|下降|多|少)$"
+)
+_CHANGE_TAIL = re.compile(
+    r"(?:比|较)(?:上年|去年|年初|上年末|上月|上月末|同期|上年同期)?[末底]?(?:净)?(?:增加|减少|增长|下降|多|少)$"
+)
+
+
+def _absolute_change(q: Quantity, window: str) -> float | None:
+    """The sign of a change stated in the indicator's own unit, or None when it is none."""
+    if q.unit in ("%", "‰", "百分点", "倍"):
+        return None
+    m = _CHANGE.search(window.strip())
+    if not m:
+        return None
+    return -1.0 if m["verb"] in ("减少", "下降", "少") else 1.0
+
+
+_QUOTED_RATE = re.compile(r"^的(?:增速|增幅|增长率|涨幅)")
+_OTHER_AREA = re.compile(r"(?:比|较|高于|低于|快于|慢于)(全国|全省|全区)")
+
+
+def _area_region(area: str, doc_region: str) -> str:
+    """全国 is the country; 全省/全区 the province or autonomous region above the document's."""
+    if area == "全国":
+        return "全国"
+    return catalog.parent_region(doc_region) or doc_region
+
+
 def _count_label(text, q, window, label, previous) -> tuple[str, bool]:
     """Counts name what they count after the number: 制定了218项工作措施、97项改革措施."""
     after = label_after(text, q.end)
@@ -482,13 +565,15 @@ def _fill_label(text, q, lo, label, measure, previous) -> tuple[str, bool]:
     if not label and previous:
         # a growth after a pp change (增速较一季度提高3.1个百分点；上半年累计增长13.6%)
         # belongs to the indicator, not to its change
-        rated = [f for f in previous if f.measure != "pp_change"] or previous
+        rated = [
+            f for f in previous if f.measure != "pp_change" and not f.label.endswith("增量")
+        ] or previous
         prior = rated[-1]
         label, inherited = prior.label, True
-        if measure == "level" and prior.measure == "level" and prior.q.unit != q.unit:
+        if measure == "level" and prior.measure == "level" and q.unit not in (prior.q.unit, "%"):
             label += _UNIT_NOUN.get(q.unit, q.unit)  # 消除返贫风险218户822人: 户数, 人数
             inherited = False
-    elif label in GENERIC_LABELS or len(label) <= 2:
+    elif label in GENERIC_LABELS:
         label = _qualify_generic(label, text, lo, previous)
     elif label.startswith("占") and previous:
         label = previous[-1].label + label  # …增加值增长11.6%，占全县…的比重
@@ -543,7 +628,11 @@ def _ends_with_verb(window: str) -> bool:
 
 def _measure(q: Quantity, predicate: str) -> tuple[str, float]:
     """Measure and sign from the unit and the words in front (下降0.1% -> growth -0.1)."""
-    words = _NOT_GROWTH.sub("", predicate[-12:])
+    if q.unit == "倍" and not q.raw_unit:
+        return "multiple", 1.0  # a bare ratio (城乡居民收入比2.33)
+    words = _NOT_GROWTH.sub("", _after_nominal_head(predicate[-12:]))
+    if _TO_LEVEL.search(predicate):
+        return "level", 1.0  # 城镇化率提高到62.3%: the new level, not a growth
     if q.unit == "百分点" and re.search(r"降幅|跌幅|降速", words):
         # 降幅收窄0.4个百分点: the rate rose; 降幅扩大: it fell
         return "pp_change", (1.0 if re.search(r"收窄|缩小|减少|回落", words) else -1.0)
@@ -552,6 +641,8 @@ def _measure(q: Quantity, predicate: str) -> tuple[str, float]:
     sign = -1.0 if down and not _last_is_up(words) else 1.0
     if q.unit == "百分点":
         return "pp_change", sign
+    if q.unit == "倍" and not q.raw_unit:
+        return "multiple", 1.0  # a bare ratio (城乡居民收入比2.33)
     if q.unit == "倍":
         return (
             ("growth_pct", sign) if (up or down) and "是" not in words[-6:] else ("multiple", 1.0)
@@ -559,6 +650,19 @@ def _measure(q: Quantity, predicate: str) -> tuple[str, float]:
     if q.unit == "%" and (up or down):
         return "growth_pct", sign
     return "level", 1.0
+
+
+# 提高到/提升至/增至/降至: the quantity after it is the level reached.
+_TO_LEVEL = re.compile(
+    r"(?:提高|提升|增加|增长|上升|下降|降低|减少|回落|缩小|扩大|降|增)(?:到|至)\s*$|(?:增至|降至|升至)\s*$"
+)
+# 对经济增长的贡献率为58.6%: growth words inside the indicator's name do not make a growth.
+_NOMINAL_HEAD = re.compile(r"(?<!增长)(?<!增)率|比重|占比|贡献")
+
+
+def _after_nominal_head(words: str) -> str:
+    heads = list(_NOMINAL_HEAD.finditer(words))
+    return words[heads[-1].end() :] if heads else words
 
 
 # 增加值 is value added, 增长点 a source of growth: neither makes a figure a growth rate.
@@ -573,6 +677,8 @@ def _last_is_up(words: str) -> bool:
 
 
 def _qualifier(text: str, q: Quantity, window: str) -> str | None:
+    if re.search(r"约占|约为|大约|大概", window):
+        return "approx"
     tail = window.rstrip()[-4:]
     for word, qual in QUALIFIER_BEFORE:
         if tail.endswith(word):
@@ -592,10 +698,16 @@ def _qualifier_after(text: str, q: Quantity) -> str | None:
 _REGION_LEAD = re.compile(r"(?:其中|同时|此外|另外|全年|年末|年底|\d{4}年|[，,、\s])*")
 
 
+_NATIONAL = re.compile(r"^(?:而|但|同期|其中)?全国(?!范围|各地|平均水平)")
+
+
 def _region(text, lo, pos, previous, label, doc_region) -> str:
     """A region named as the subject of the clause owns the figure; else the default."""
     start = _clause_start(text, pos)
     clause = text[start:pos]
+    lead = _REGION_LEAD.match(clause)
+    if _NATIONAL.match(clause[lead.end() if lead else 0 :]):
+        return "全国"  # 全国农村居民人均可支配收入…: the country's figure, quoted for comparison
     for a, b, name in reversed(catalog.find_regions(clause)):
         if _REGION_LEAD.fullmatch(clause[:a]) or text[start + b : start + b + 1].isdigit():
             return name
@@ -625,17 +737,33 @@ def _period(sentence: Sentence, periods, pos: int, text: str = "") -> tuple[str,
     return period_key(year, suffix), ptype
 
 
+# 主要预期目标是：…；…: a target word followed by 是/为/： governs the whole sentence.
+_GOVERNING_TARGET = re.compile(r"(?:目标|预期目标|主要目标|任务)(?:是|为)?[：:]|目标是|目标为")
+
+
+def _earlier_parts(sentence: Sentence) -> str:
+    """The text of the sentence (to 。) before this ；-part."""
+    if not sentence.full or sentence.full == sentence.text:
+        return ""
+    at = sentence.full.find(sentence.text)
+    return sentence.full[:at] if at > 0 else ""
+
+
 # "…完成年初确定的增长10%左右的预期目标": a target quoted inside a review.
 _QUOTED_TARGET = re.compile(r"^(?:[^，,；;。]*?的)?(?:预期|年度|全年)?目标")
 
 
 def _status(sentence: Sentence, text: str, pos: int, prelim: bool = False, end: int = 0) -> str:
+    """预计 governs the rest of its sentence (across ；), 目标是：/预期目标为 the list after
+    it; 力争/确保 only their own clause; a target quoted after the figure (…的目标) its figure."""
     if sentence.mode == "plan":
         return "target"
     if end and _QUOTED_TARGET.match(text[end:]):
         return "target"
-    before = text[:pos]
-    if any(w in before for w in TARGET_WORDS):
+    earlier = _earlier_parts(sentence)
+    before = earlier + text[:pos]
+    clause = text[_clause_start(text, pos) : pos].replace("向上争取", "")
+    if _GOVERNING_TARGET.search(before) or any(w in clause for w in TARGET_WORDS):
         return "target"
     if any(w in before for w in ESTIMATE_WORDS):
         return "estimate"

@@ -29,7 +29,7 @@ _VERB_FIRST = re.compile(
 COUNT_UNITS = frozenset("个项家套件所座处条台辆张间栋头只株批宗笔篇部种类村册份块枚艘名户场")
 # Verbs that open a clause before an object noun: stripped from the front of a label.
 _OPENING_VERBS = re.compile(
-    r"^(?:制定了?|出台了?|实施了?|建成了?|新建了?|建设了?|完成了?|开展了?|打造了?|培育了?|"
+    r"^(?:制定了?|出台了?|实施了?|建设了?|完成了?|开展了?|打造了?|培育了?|"
     r"引进了?|发放了?|组织了?|解决了?|办理了?|深入开展|开工建设|启动了?|推进|落实|创建了?|"
     r"吸纳|带动|实现了?|达到|累计|全年|今年|去年|当年|同时|其中|此外|另外|共有|拥有|现有|"
     r"预计|力争|确保|争取|计划|年末|年底|全市|全区|全省|全州|全县|全国)"
@@ -56,7 +56,16 @@ _NOT_LABEL = [
     re.compile(
         r"^(?:虽略?|提前|超额|已)?(?:低于|高于|完成|达到|实现|超过)?(?:年初|年度)?(?:确定|提出|下达|制定)的"
     ),
-    re.compile(r"(?:不低于|不少于|不超过|不高于|不足|不到|超过|突破|约|近|达到|达)$"),
+    re.compile(
+        r"(?:不低于|不少于|不超过|不高于|不足|不到|超过|突破|约|近|达到|达|逾|将近|接近|大约|超)$"
+    ),
+    re.compile(
+        r"(?:提高|提升|增加|增长|上升|下降|降低|减少|回落|缩小|扩大)(?:到|至)$|(?:增至|降至|升至)$"
+    ),
+    re.compile(r"连续\d+年|首次|平均"),
+    re.compile(r"(?:由|从)(?:上年|去年|\d{4}年)末?的?$"),
+    re.compile(r"(?<=[县区市州旗])(?:则|也|亦|还|仍)$"),
+    re.compile(r"^(?:比|较|高于|低于|快于|慢于)(?:全国|全省|全区|全市)"),
 ]
 
 
@@ -67,20 +76,9 @@ def strip_period(text: str) -> str:
 
 # What is left of a clause when it held no label at all.
 _FUNCTION_WORDS = {
-    "为",
-    "是",
-    "达",
-    "占",
-    "有",
-    "其中",
-    "分别",
-    "同比",
-    "增长",
-    "和",
-    "及",
-    "与",
-    "的",
-}
+    "为", "是", "达", "占", "有", "其中", "分别", "同比", "增长", "和", "及", "与", "的",
+    "名义", "实际", "均",
+}  # fmt: skip
 
 
 def clean_label(text: str) -> str:
@@ -107,7 +105,8 @@ def clean_label(text: str) -> str:
         if m and len(text) > m.end() + 1:
             text, changed = text[m.end() :], True
         text = _JUNK.sub("", text)
-    text = re.sub(r"^(?:全市|全区|全县|全省|全州|今年|去年|当年|本年|上年)", "", text)
+    text = re.sub(r"^(?:而|但|并|且|同期)", "", text)
+    text = re.sub(r"^(?:全市|全区|全县|全省|全州|全国|今年|去年|当年|本年|上年)", "", text)
     if (
         text in _FUNCTION_WORDS
         or len(text) < 2
@@ -151,9 +150,12 @@ def label_after(text: str, end: int) -> str:
 
 def expand_list(label: str, n: int) -> list[str] | None:
     """Split a 分别 label into n labels: by 、/和/及/与, or by a pair word (城乡, 产销)."""
-    items = [i for i in re.split(r"、|和|及|与|以及", label) if i]
+    items = _elided_ordinals([i for i in re.split(r"、|和|及|与|以及", label) if i])
     if len(items) == n and n > 1:
         return _share_affixes(items)
+    parts = _ratio_parts(label, n)
+    if parts:
+        return parts
     if n == 2:
         for pair, (a, b) in sorted(PAIR_EXPANSIONS.items(), key=lambda kv: -len(kv[0])):
             i = label.find(pair)
@@ -165,12 +167,31 @@ def expand_list(label: str, n: int) -> list[str] | None:
     return None
 
 
+def _elided_ordinals(items: list[str]) -> list[str]:
+    """第一、二、三产业增加值 -> 第一…, 第二…, 第三…: the 第 of the first numeral is shared."""
+    if len(items) > 1 and re.match(r"^第[一二三四五六七八九十]", items[0]):
+        return [items[0]] + [
+            ("第" + i if re.match(r"^[一二三四五六七八九十]", i) else i) for i in items[1:]
+        ]
+    return items
+
+
+def _ratio_parts(label: str, n: int) -> list[str] | None:
+    """三次产业增加值占地区生产总值的比重分别为…: the three industries' shares."""
+    if n == 3 and "三次产业" in label and re.search(r"比重|占比|结构", label):
+        return ["第一产业比重", "第二产业比重", "第三产业比重"]
+    return None
+
+
 def _share_affixes(items: list[str]) -> list[str]:
     """粮食、蔬菜、肉蛋奶产量 -> …产量 each; 民航客运、货邮吞吐量 -> 民航… each."""
     coordinated = _coordinate_remainder(items)
     if coordinated:
         return coordinated
-    head = next((h for h in HEAD_NOUNS if items[-1].endswith(h)), None)
+    ordinals = all(re.fullmatch(r"第[一二三四五六七八九十]", i) for i in items[:-1])
+    head = None if ordinals else next((h for h in HEAD_NOUNS if items[-1].endswith(h)), None)
+    if head is None:
+        head = _parallel_head(items)  # 小学、初中、高中在校生 -> …在校生
     out = list(items)
     if head:
         out = [i if i.endswith(head) or _has_head(i) else i + head for i in out[:-1]] + [out[-1]]
@@ -180,6 +201,20 @@ def _share_affixes(items: list[str]) -> list[str]:
         if prefix:
             out[j] = prefix + out[j]
     return out
+
+
+def _parallel_head(items: list[str]) -> str | None:
+    """Items of one length before a longer last one share the last one's remainder."""
+    lengths = {len(i) for i in items[:-1]}
+    if len(lengths) != 1:
+        return None
+    size = lengths.pop()
+    rest = items[-1][size:]
+    return (
+        rest
+        if len(items[-1]) > size + 1 and not any(i.endswith(rest) for i in items[:-1])
+        else None
+    )
 
 
 def _coordinate_remainder(items: list[str]) -> list[str] | None:

@@ -48,7 +48,7 @@ _RANGE_SEP = r"(?:-|－|—|–|~|～|至|到)"
 # number [unit]? - number | number, then magnitude, 余/多, magnitude (1300余万), unit.
 _QUANTITY = re.compile(
     rf"(?P<neg>[-−－])?(?P<lo>{_NUM})"
-    rf"(?:(?P<lounit>%|(?:{_MAG})?(?:{_UNIT}))?{_RANGE_SEP}(?P<hi>{_NUM}))?"
+    rf"(?:(?P<lounit>%|(?:{_MAG})?(?:{_UNIT})|{_MAG})?{_RANGE_SEP}(?P<hi>{_NUM}))?"
     rf"(?P<mag1>{_MAG})?(?P<more>{_MORE})?(?P<mag2>{_MAG})?(?P<unit>{_UNIT})"
 )
 _QUOTES = re.compile(
@@ -102,7 +102,26 @@ def find_quantities(sentence: str) -> tuple[str, list[Quantity]]:
         hi = float(m["hi"]) * factor if m["hi"] else None
         raw = ("-" if m["neg"] else "") + m["lo"] + (f"-{m['hi']}" if m["hi"] else "")
         found.append(Quantity(m.start(), m.end(), lo, hi, raw, raw_unit, base, bool(m["more"])))
+    found.extend(_bare_ratios(text, found))
+    found.sort(key=lambda q: q.start)
     return text, found
+
+
+# 城乡居民收入比由上年的2.40缩小到2.33: a ratio of two amounts has no unit; read it as 倍.
+_RATIO_NAME = re.compile(r"收入比|收入倍差|城乡收入比")
+_BARE = re.compile(r"(?<![\d.])(\d+\.\d+)(?![\d.%‰倍万亿元])")
+
+
+def _bare_ratios(text: str, found: list[Quantity]) -> list[Quantity]:
+    out: list[Quantity] = []
+    for name in _RATIO_NAME.finditer(text):
+        clause_end = re.search(r"[，。；,;]", text[name.end() :])
+        stop = name.end() + (clause_end.start() if clause_end else len(text))
+        for m in _BARE.finditer(text, name.end(), stop):
+            if not any(q.start <= m.start() < q.end for q in found):
+                value = float(m[1])
+                out.append(Quantity(m.start(), m.end(), value, None, m[1], "", "倍", False))
+    return out
 
 
 def _accept(text: str, m: re.Match, quotes: list[tuple[int, int]]) -> bool:

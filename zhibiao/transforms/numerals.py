@@ -52,4 +52,21 @@ def spell_out_chinese_numerals(sentence: str) -> str:
         return sentence
     sentence = _PERCENT.sub(lambda m: _percent(m, "%"), sentence)
     sentence = _PERMILLE.sub(lambda m: _percent(m, "‰"), sentence)
+    sentence = _SMALL.sub(lambda m: str(_SMALL_DIGITS[m[1]]) + m[2], sentence)
     return _COUNTED.sub(_counted, sentence)
+
+
+# 提高两个百分点, 增长一倍: a lone numeral before these is always a quantity, never a name.
+_SMALL_DIGITS = {
+    "一": 1,
+    "两": 2,
+    "二": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+}
+_SMALL = re.compile(r"(?<![第\d一二两三四五六七八九十百千万])([一两二三四五六七八九])(个百分点|倍)")

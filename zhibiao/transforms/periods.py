@@ -29,11 +29,17 @@ class PeriodMention:
 
 
 # Years that are a comparison base or a start, not the period of the figure (比2020年, 2020年以来).
-_YEAR = re.compile(r"(?<![\d比较是同与])(?P<year>(?:19|20)\d{2})年(?!以来|来|起|开始|的|同期)")
+_YEAR = re.compile(r"(?<![\d比较是同与])(?P<year>(?:19|20)\d{2})年(?!以来|来|起|开始|同期)")
 _PHRASES: list[tuple[re.Pattern, str]] = [
     (re.compile(rf"(?P<a>{_MONTH})(?:月份?)?[-－—~～至到](?P<b>{_MONTH})月份?"), "months"),
     (re.compile(r"前(?P<n>[一二三])季度"), "first_quarters"),
-    (re.compile(r"前(?P<n>[两二三四五六七八九十]|十一)个月"), "first_months"),
+    (
+        re.compile(
+            r"(?:截至|截止|截止到)(?P<m>\d{1,2}|十[一二]?|[一二三四五六七八九])月(?:末|底)?"
+        ),
+        "month",
+    ),
+    (re.compile(r"前(?P<n>[两二三四五六七八九十]|十一|\d{1,2})个月"), "first_months"),
     (re.compile(r"(?<!前)第?(?P<q>[一二三四1-4])季度"), "quarter"),
     (re.compile(r"(?P<h>上|下)半年"), "half"),
     (re.compile(rf"(?<![\d\-－—~～至到])(?P<m>{_MONTH})月份?(?![\d日号])"), "month"),
@@ -60,7 +66,7 @@ def _subyear(kind: str, m: re.Match) -> tuple[str, str] | None:
     if kind == "first_quarters":
         return f"M01-M{_CN_DIGIT[m['n']] * 3:02d}", "ytd"
     if kind == "first_months":
-        n = _CN_MONTH.get(m["n"], 2)
+        n = int(m["n"]) if m["n"].isdigit() else _CN_MONTH.get(m["n"], 2)
         return f"M01-M{n:02d}", "ytd"
     if kind == "quarter":
         return f"Q{_CN_DIGIT[m['q']]}", "quarter"

@@ -22,13 +22,21 @@ PLAN_HEADINGS = (
     "工作部署",
     "总体要求",
     "工作思路",
-    "计划",
     "工作打算",
     "主要目标",
     "重点工作",
     "目标和任务",
 )
-REVIEW_HEADINGS = ("回顾", "工作总结", "主要成绩", "过去一年", "过去五年", "发展成就")
+REVIEW_HEADINGS = (
+    "回顾",
+    "工作总结",
+    "主要成绩",
+    "过去一年",
+    "过去五年",
+    "发展成就",
+    "完成情况",
+    "执行情况",
+)
 _NOTES = re.compile(r"^(?:注|附注|说明|备注|资料来源)\s*[：:]")
 _NOTE_ITEM = re.compile(r"^\d{1,2}[.．、]\D")
 _SENTENCE_END = re.compile(r"(?<=[。！？；!?;])")
@@ -91,10 +99,10 @@ def _apply_heading(ctx: _Context, line: str, report_year: int | None) -> None:
         ctx.suffix, ctx.period_type = subs[0].suffix, subs[0].period_type
     elif years:
         ctx.suffix, ctx.period_type = "", "year"
-    if any(w in line for w in PLAN_HEADINGS):
+    if any(w in line for w in REVIEW_HEADINGS):
+        ctx.mode = "review"  # 2023年重点工作完成情况 reviews, though it names 重点工作
+    elif any(w in line for w in PLAN_HEADINGS):
         ctx.mode = "plan"
-    elif any(w in line for w in REVIEW_HEADINGS):
-        ctx.mode = "review"
 
 
 def iter_sentences(
@@ -150,6 +158,8 @@ def _leading_period(para: _Context, sentence: str) -> None:
     if not periods:
         return
     first = periods[0]
+    if sentence.startswith("其中"):
+        return  # 其中，三季度增长5.6%: a breakdown of its own clause, not the paragraph's period
     digit = re.search(r"\d", sentence[first.end :])
     at_clause_start = first.start <= 3 or sentence[first.start - 1] in "，,："
     if not at_clause_start or (first.start > 3 and digit is None):

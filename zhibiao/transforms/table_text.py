@@ -209,3 +209,29 @@ def _phrase(cell: str, column: _Column, row_unit: str, many_values: bool) -> str
     if column.role == "points":
         return f"{prefix}{'下降' if falling else '提高'}{magnitude}个百分点"
     return f"{prefix}{'下降' if falling else '增长'}{magnitude}%"
+
+
+def tab_tables(text: str) -> str:
+    """Tables pasted from a web page as tab-separated lines become one sentence a row.
+
+    A run of at least two lines holding tabs is a table; its first line is the header. A
+    run that yields no sentence (no numbers) is left as it was.
+    """
+    lines = text.split("\n")
+    out: list[str] = []
+    i = 0
+    while i < len(lines):
+        j = i
+        while j < len(lines) and "\t" in lines[j]:
+            j += 1
+        if j - i >= 2:
+            grid = [[cell.strip() for cell in line.split("\t")] for line in lines[i:j]]
+            width = max(len(row) for row in grid)
+            grid = [row + [""] * (width - len(row)) for row in grid]
+            sentences = table_sentences(grid)
+            out.extend(["", *sentences, ""] if sentences else lines[i:j])
+            i = j
+        else:
+            out.append(lines[i])
+            i += 1
+    return "\n".join(out)
