@@ -30,6 +30,11 @@ from zhibiao.transforms.numbers import find_quantities
         ("收入一千二百万元", 12_000_000, "元", "12000000", "元", False, None),
         ("增长-0.5%", -0.5, "%", "-0.5", "%", False, None),
         ("消费券2500万元", 25_000_000, "元", "2500", "万元", False, None),
+        ("集装箱吞吐量234.5万标箱", 2_345_000, "标准箱", "234.5", "万标箱", False, None),
+        ("发生安全生产事故3起", 3, "起", "3", "起", False, None),
+        ("PM2.5平均浓度23微克/立方米", 23, "微克/立方米", "23", "微克/立方米", False, None),
+        ("城镇新增就业1.2万—1.5万人", 12_000, "人", "1.2-1.5", "万人", False, 15_000),
+        ("提高两个百分点", 2, "百分点", "2", "个百分点", False, None),
     ],
 )
 def test_quantity(text, value, unit, raw_value, raw_unit, more_than, high):
@@ -58,6 +63,10 @@ def test_quantity(text, value, unit, raw_value, raw_unit, more_than, high):
         "《林芝市2024年规划》",  # a title
         "四个意识、十四五规划",  # names in numerals
         "3个月内完成",  # a duration in months
+        "12部门联合印发",  # 部 begins 部门
+        "位列前10名",  # a rank
+        "7×24小时服务",  # a service promise
+        "60岁及以上人口",  # a class boundary
     ],
 )
 def test_not_a_quantity(text):

@@ -497,6 +497,15 @@ _VERB_TAIL = re.compile(
 )
 
 
+def _unitless_subject(text: str, lo: int) -> str:
+    """The indicator of the clause before, when it stated a number without a unit."""
+    start = _clause_start(text, lo)
+    before = text[: max(start - 1, 0)]
+    clause = before[_clause_start(before, len(before)) :]
+    number = re.search(r"\d", clause)
+    return clean_label(clause[: number.start()]) if number else ""
+
+
 def _qualify_generic(label: str, text: str, lo: int, previous: list) -> str:
     """Give a generic label the noun it belongs to: the figure before it, else the subject
     of the clause before it (…等重点项目加快推进，共完成投资130亿元)."""
@@ -573,6 +582,8 @@ def _fill_label(text, q, lo, label, measure, previous) -> tuple[str, bool]:
         if measure == "level" and prior.measure == "level" and q.unit not in (prior.q.unit, "%"):
             label += _UNIT_NOUN.get(q.unit, q.unit)  # 消除返贫风险218户822人: 户数, 人数
             inherited = False
+    elif not label:
+        label = _unitless_subject(text, lo)  # 价格指数为102.1，比上年上涨2.1%
     elif label in GENERIC_LABELS:
         label = _qualify_generic(label, text, lo, previous)
     elif label.startswith("占") and previous:

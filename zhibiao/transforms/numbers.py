@@ -54,14 +54,22 @@ _QUANTITY = re.compile(
 _QUOTES = re.compile(
     r"“[^”]{0,60}”|《[^》]{0,80}》|「[^」]{0,60}」|『[^』]{0,60}』|\"[^\"]{0,60}\""
 )
+_LONGER_WORDS = frozenset(
+    "部门 名单 名录 名额 人民 户籍 家庭 项目 个人 条件 条例 件事 起点 起步 台账".split()
+)
 # Characters in front of a number that make it part of a code or an ordinal.
-_NOT_BEFORE = set("第AaBbCcDdEeFfGgHhIiJjKkLlMmNnOoPpQqRrSsTtUuVvWwXxYyZz#№")
+_NOT_BEFORE = set("×*第AaBbCcDdEeFfGgHhIiJjKkLlMmNnOoPpQqRrSsTtUuVvWwXxYyZz#№")
 # 3个月, 5个工作日: a duration, not a count.
 _DURATION_AFTER = ("月", "工作日", "小时")
 
 
 # "2000万元及以上的…", "500万元以上的项目": the quantity defines a class, it is not stated.
-_THRESHOLD_AFTER = ("及以上的", "以上的", "及以下的", "以下的")
+_SIZE_UNITS = frozenset("元 美元 岁 吨 平方米 千瓦 千瓦时 亩 公顷 立方米 米 公里 吨标准煤".split())
+# 60岁及以上人口, 10亿元以上项目: 以上/以下 followed by a noun, not by punctuation or by
+# what a target says (增长10%以上的目标).
+_THRESHOLD = re.compile(
+    r"(?:及)?以[上下](?!的?(?:目标|预期|增长|增速|水平|规模|任务))的?[\u4e00-\u9fff]"
+)
 
 
 def quoted_spans(sentence: str) -> list[tuple[int, int]]:
@@ -133,10 +141,16 @@ def _accept(text: str, m: re.Match, quotes: list[tuple[int, int]]) -> bool:
     if _inside(m.start("lo"), quotes):
         return False
     after = text[m.end() : m.end() + 4]
-    if after.startswith(_THRESHOLD_AFTER):
-        return False  # 年主营业务收入2000万元及以上的工业法人单位: a class boundary
+    if _THRESHOLD.match(text, m.end()) and m["unit"] in _SIZE_UNITS:
+        # 年主营业务收入2000万元及以上的工业法人单位, 60岁及以上人口: a class boundary.
+        # A count is not (8000人以上农村人口 is how many people).
+        return False
     if m["unit"] == "个" and after.startswith(_DURATION_AFTER):
         return False
+    if after[:1] and (m["unit"] + after[:1]) in _LONGER_WORDS:
+        return False  # 12部门, 名单, 人民: the "unit" is the start of a longer word
+    if m["unit"] in ("名", "位") and start > 0 and text[start - 1] == "前":
+        return False  # 前10名: a rank, not a count
     if after[:1].isascii() and after[:1].isalpha():
         return False  # 5G, 4A级
     # 20余年, 3天: a unit of time only counts when it is the quantity itself (岁, 天 stay).
