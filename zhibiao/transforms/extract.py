@@ -129,6 +129,38 @@ def _title_region(text: str) -> str | None:
 _ZONE = re.compile(r"经济技术开发区|经开区|开发区|高新区|工业园区|产业园区|园区")
 
 
+# 过去五年…累计完成固定资产投资1120亿元, 2020年以来累计减税降费12.3亿元: a span total,
+# not the year's figure; the span goes into the label and keeps it off the annual series.
+_SPAN = re.compile(
+    r"(过去[一二三四五六七八九十\d]+年|[一二三四五六七八九十\d]+年来|\d{4}年以来|“?十[三四五]五”?(?:以来|期间))"
+)
+
+
+def _span_label(text: str, f: _Figure) -> str:
+    spans = list(_SPAN.finditer(text, 0, f.q.start))
+    if not spans or f.label.startswith(spans[-1][1]):
+        return f.label
+    between = text[spans[-1].end() : f.q.start]
+    if "累计" in between or "年均" in between:
+        average = "年均" if "年均" in between and "年均" not in f.label else ""
+        return spans[-1][1] + average + f.label
+    return f.label
+
+
+# 比2020年增长32.1%: growth over another base than the year before is another series.
+_BASE_YEAR = re.compile(r"(?:比|较|与)(\d{4})年(?:相比)?")
+
+
+def _base_label(text: str, f: _Figure, year: int | None, label: str) -> str:
+    if f.measure not in ("growth_pct", "pp_change", "multiple"):
+        return label
+    window = text[_clause_start(text, f.q.start) : f.q.start]
+    m = _BASE_YEAR.search(window)
+    if not m or (year and int(m[1]) == year - 1) or f"比{m[1]}年" in label:
+        return label
+    return f"{label}比{m[1]}年"
+
+
 # Month-on-month and quarter-on-quarter growth is another series than year-on-year growth:
 # 同比增长13.2%，环比增长3.5% states two figures for one key unless the label says which.
 _SEQUENTIAL = re.compile(r"环比|比上月|较上月|比上季度?|较上季度?")
@@ -152,9 +184,9 @@ def _zone_label(text: str, f: _Figure) -> str:
 def _subject(sentence: str) -> str | None:
     """A region that opens a sentence (墨脱县持续做大茶产业，…) is its subject; a county the
     gazetteer lacks is known by its form (仁怀市全年…) when a figure's subject follows."""
-    found = catalog.find_regions(sentence[:8])
+    found = [m for m in catalog.find_regions(sentence[:12]) if not _is_source(sentence, m)]
     if found and found[0][0] <= 1:
-        return found[0][2]
+        return found[-1][2] if found[-1][0] == found[0][1] else found[0][2]  # 林芝市巴宜区
     m = _PLACE_FORM.match(sentence)
     return m[1] if m and m[1] not in _NOT_PLACES else None
 
@@ -206,6 +238,7 @@ def _sentence_rows(
     rows = []
     for f in figures:
         f.label = _sequential_label(text, f, _zone_label(text, f))
+        f.label = _base_label(text, f, sentence.year, _span_label(text, f))
         period, period_type = _period(sentence, periods, f.q.start, text)
         status = _status(sentence, text, f.q.start, prelim, f.q.end)
         if (
@@ -275,11 +308,15 @@ _WHOLE_AREA = re.compile(r"^(?:全区|全市|全县|全省|全州|全盟)")
 
 
 def _strip_region(label: str) -> str:
-    """西藏全区农村居民人均可支配收入 -> 农村居民人均可支配收入: the region is its own column."""
-    found = catalog.find_regions(label[:8]) if label else []
-    if not found or found[0][0] != 0 or len(label) - found[0][1] < 2:
-        return label
-    return _WHOLE_AREA.sub("", label[found[0][1] :]) or label
+    """西藏全区农村居民人均可支配收入 -> 农村居民人均可支配收入: the region is its own column
+    (林芝市巴宜区全年实现… loses the whole path and what opened the clause)."""
+    rest = label
+    while rest:
+        found = catalog.find_regions(rest[:8])
+        if not found or found[0][0] != 0 or len(rest) - found[0][1] < 2:
+            break
+        rest = _WHOLE_AREA.sub("", rest[found[0][1] :])
+    return (clean_label(rest) or label) if rest != label else label
 
 
 def _code(label: str, unit: str | None = None) -> str | None:
@@ -594,6 +631,12 @@ def _fill_label(text, q, lo, label, measure, previous) -> tuple[str, bool]:
         and label in ("", "降幅", "增幅", "增速", "涨幅", "跌幅")
     ):
         label = previous[-1].label + "增速"  # …下降8.3%，降幅比1-9月收窄0.4个百分点
+    elif measure == "pp_change" and inherited and previous[-1].measure == "growth_pct":
+        label += "增速"  # 增长6.5%，高于全国1.5个百分点: a change of the growth rate
+    if measure == "pp_change":
+        base = _PP_BASE.search(text[_clause_start(text, q.start) : q.start])
+        if base and base[0] not in label:
+            label += base[0]  # 高于全国 / 比上半年: one series per comparator
     if (
         not inherited
         and measure == "level"
@@ -603,6 +646,10 @@ def _fill_label(text, q, lo, label, measure, previous) -> tuple[str, bool]:
     return label, inherited
 
 
+_PP_BASE = re.compile(
+    r"(?:比|较|高于|低于|快于|慢于)(?:全国|全省|全区|全市|上半年|一季度|二季度|三季度|前三季度|"
+    r"\d{1,2}-\d{1,2}月|\d{4}年)"
+)  # not 上年/上月/上年同期: a rate's change on its own previous period keeps its series
 _UNIT_NOUN = {"户": "户数", "人": "人数", "人次": "人次", "个": "个数", "元": "金额", "家": "家数"}
 
 
@@ -709,6 +756,16 @@ def _qualifier_after(text: str, q: Quantity) -> str | None:
 _REGION_LEAD = re.compile(r"(?:其中|同时|此外|另外|全年|年末|年底|\d{4}年|[，,、\s])*")
 
 
+# 经拉萨市统计局统一核算: a region in the source of a figure is not its subject.
+_SOURCE_AFTER = re.compile(r"统计局|调查队|调查总队|发改委|财政局|发布|核算")
+
+
+def _is_source(clause: str, mention: tuple[int, int, str]) -> bool:
+    a, b, _ = mention
+    before = clause[max(0, a - 2) : a]
+    return bool(_SOURCE_AFTER.match(clause, b)) or before.endswith(("经", "据", "根据"))
+
+
 _NATIONAL = re.compile(r"^(?:而|但|同期|其中)?全国(?!范围|各地|平均水平)")
 
 
@@ -719,8 +776,15 @@ def _region(text, lo, pos, previous, label, doc_region) -> str:
     lead = _REGION_LEAD.match(clause)
     if _NATIONAL.match(clause[lead.end() if lead else 0 :]):
         return "全国"  # 全国农村居民人均可支配收入…: the country's figure, quoted for comparison
-    for a, b, name in reversed(catalog.find_regions(clause)):
-        if _REGION_LEAD.fullmatch(clause[:a]) or text[start + b : start + b + 1].isdigit():
+    mentions = [m for m in catalog.find_regions(clause) if not _is_source(clause, m)]
+    for i in range(len(mentions) - 1, -1, -1):
+        a, b, name = mentions[i]
+        # 林芝市巴宜区…: a path of names; the most specific one owns the figure
+        head = clause[:a]
+        for pa, pb, _ in mentions[:i]:
+            head = head[:pa] + " " * (pb - pa) + head[pb:]
+        own = text[start + b : start + b + 1].isdigit()
+        if own or _REGION_LEAD.fullmatch(head.replace(" ", "")):
             return name
     if previous:
         return previous[-1].region
@@ -732,13 +796,21 @@ _LAST_YEAR = re.compile(
 )
 
 
+_LAST_YEAR_CLAUSE = re.compile(r"^(?:而|但)?(?:去年|上年)(?:同期|全年)?(?!以来)")
+
+
 def _period(sentence: Sentence, periods, pos: int, text: str = "") -> tuple[str, str]:
     year, suffix, ptype = sentence.year, sentence.suffix, sentence.period_type
     if year and text and _LAST_YEAR.search(text[max(0, pos - 10) : pos]):
         return period_key(year - 1, suffix), ptype  # 由上年的14.8∶31.2∶54.0调整为…
+    clause = text[_clause_start(text, pos) : pos] if text else ""
+    if year and _LAST_YEAR_CLAUSE.match(clause):
+        return period_key(year - 1, suffix), ptype  # 去年同期全市地区生产总值为172.1亿元
     for p in periods:
         if p.start >= pos:
             break
+        if text and text[p.end : p.end + 1] == "的" and re.search(r"\d", text[p.end + 1 : pos - 1]):
+            continue  # 由2020年的32.1%提高到36.5%: 2020 owns 32.1% only
         if p.year:
             year, suffix, ptype = p.year, p.suffix, p.period_type
         else:
@@ -773,8 +845,8 @@ def _status(sentence: Sentence, text: str, pos: int, prelim: bool = False, end: 
         return "target"
     earlier = _earlier_parts(sentence)
     before = earlier + text[:pos]
-    clause = text[_clause_start(text, pos) : pos].replace("向上争取", "")
-    if _GOVERNING_TARGET.search(before) or any(w in clause for w in TARGET_WORDS):
+    part = text[:pos].replace("向上争取", "")
+    if _GOVERNING_TARGET.search(before) or any(w in part for w in TARGET_WORDS):
         return "target"
     if any(w in before for w in ESTIMATE_WORDS):
         return "estimate"

@@ -111,8 +111,43 @@ def find_quantities(sentence: str) -> tuple[str, list[Quantity]]:
         raw = ("-" if m["neg"] else "") + m["lo"] + (f"-{m['hi']}" if m["hi"] else "")
         found.append(Quantity(m.start(), m.end(), lo, hi, raw, raw_unit, base, bool(m["more"])))
     found.extend(_bare_ratios(text, found))
+    found.extend(_shared_unit(text, found))
     found.sort(key=lambda q: q.start)
     return text, found
+
+
+# 分别为55980、24562元 / 0.5万、2.3万人 / 0.3和1.1个百分点: a list closed by one unit.
+_LISTED = re.compile(rf"(?<![\d.A-Za-z])(\d+(?:\.\d+)?)({_MAG})?(?:、|和|及|与)$")
+
+
+def _shared_unit(text: str, found: list[Quantity]) -> list[Quantity]:
+    out: list[Quantity] = []
+    for q in found:
+        end = q.start
+        while m := _LISTED.search(text, 0, end):
+            if _inside(m.start(), quoted_spans(text)) or any(
+                f.start <= m.start() < f.end for f in found
+            ):
+                break
+            if m.start() > 0 and text[m.start() - 1] in _NOT_BEFORE:
+                break  # 第1、2批: ordinals
+            mag = m[2] or ""
+            unit = q.raw_unit[len(mag) :] if mag and q.raw_unit.startswith(mag) else q.raw_unit
+            scale = (
+                q.value / float(q.raw_value.split("-")[0] or 1) if q.raw_value not in ("0",) else 1
+            )
+            if mag:
+                scale = (
+                    scale
+                    / MAGNITUDES.get(q.raw_unit[: len(q.raw_unit) - len(unit)], 1)
+                    * MAGNITUDES[mag]
+                )
+            value = float(m[1]) * scale
+            out.append(
+                Quantity(m.start(), m.end() - 1, value, None, m[1], mag + unit, q.unit, False)
+            )
+            end = m.start()
+    return out
 
 
 # 城乡居民收入比由上年的2.40缩小到2.33: a ratio of two amounts has no unit; read it as 倍.
@@ -141,6 +176,8 @@ def _accept(text: str, m: re.Match, quotes: list[tuple[int, int]]) -> bool:
     if _inside(m.start("lo"), quotes):
         return False
     after = text[m.end() : m.end() + 4]
+    if after.startswith("大关"):
+        return False  # 突破100亿元大关，达到103.2亿元: a milestone passed, not the figure
     if _THRESHOLD.match(text, m.end()) and m["unit"] in _SIZE_UNITS:
         # 年主营业务收入2000万元及以上的工业法人单位, 60岁及以上人口: a class boundary.
         # A count is not (8000人以上农村人口 is how many people).

@@ -82,10 +82,12 @@ def is_heading(line: str) -> bool:
 
 def _apply_heading(ctx: _Context, line: str, report_year: int | None) -> None:
     ctx.heading = line.strip()
-    if _FULL_DATE.search(line) or (
-        _DATE_LINE.search(line) and not any(w in line for w in _TITLE_WORDS)
+    if (
+        _FULL_DATE.search(line)
+        or _DATE_ONLY.match(line.strip())
+        or (_DATE_LINE.search(line) and not any(w in line for w in _TITLE_WORDS))
     ):
-        return  # 2024年3月28日 under a title dates the release, it is not the period
+        return  # 2024年3月28日 / （2025年4月） under a title dates the release, not the period
     periods = find_periods(line)
     years = [p.year for p in periods if p.year]
     if years:
@@ -103,6 +105,9 @@ def _apply_heading(ctx: _Context, line: str, report_year: int | None) -> None:
         ctx.mode = "review"  # 2023年重点工作完成情况 reviews, though it names 重点工作
     elif any(w in line for w in PLAN_HEADINGS):
         ctx.mode = "plan"
+    elif report_year and years and re.search(r"工作|目标|任务|安排", line):
+        # 全力做好2025年政府工作: in a work report the heading's year decides the mood
+        ctx.mode = "plan" if years[0] >= report_year else "review"
 
 
 def iter_sentences(
@@ -148,6 +153,11 @@ def iter_sentences(
 
 
 _TITLE_WORDS = ("公报", "经济运行", "政府工作报告", "主要经济指标", "统计", "经济", "情况")
+# A line that is only a date, or a publisher and a date: 2025年4月, （2025年3月）, 西藏自治区统计局 2025年3月
+_DATE_ONLY = re.compile(
+    r"^[（(]?(?:[\u4e00-\u9fff]{0,20}(?:统计局|调查总?队|人民政府|办公室)\s*)?"
+    r"\d{4}年\d{1,2}月(?:\d{1,2}日)?[）)]?$"
+)
 _FULL_DATE = re.compile(r"\d{4}年\d{1,2}月\d{1,2}日|\d{4}[-/.]\d{1,2}[-/.]\d{1,2}")
 _DATE_LINE = re.compile(r"\d{1,2}月\d{1,2}日|发布|来源|时间")
 
@@ -171,9 +181,9 @@ def _leading_period(para: _Context, sentence: str) -> None:
 
 def document_year(text: str) -> int | None:
     """The reference year of a document from its title, not from its date line."""
-    lines = [ln for ln in text.split("\n")[:10] if ln.strip()]
+    lines = [ln for ln in text.split("\n")[:10] if ln.strip() and is_heading(ln)]
     titled = [ln for ln in lines if any(w in ln for w in _TITLE_WORDS)]
-    for line in titled + lines:
+    for line in titled + lines:  # headings only: a body sentence's year is no document's
         if _DATE_LINE.search(line) and line not in titled:
             continue
         years = [p.year for p in find_periods(line) if p.year]
