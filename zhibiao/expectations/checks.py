@@ -94,7 +94,22 @@ def _with_catalog(df: pd.DataFrame, catalog: pd.DataFrame | None) -> pd.DataFram
         values = table[source] if source in table else pd.Series(dtype=object)
         df[column] = df["indicator_code"].map(values).astype(object)
     df["catalog_unit"] = df["catalog_unit"].map(base_unit)
+    # A document states an indicator in its own unit of the same kind (452.6万亩 where the
+    # catalog says 公顷, 98个 where it says 家): the extractor keeps what was printed, so
+    # only a unit of another kind (亿元 for a count) is a wrong unit.
+    same_kind = (
+        df["unit"].map(UNIT_KIND).eq(df["catalog_unit"].map(UNIT_KIND))
+        & df["unit"].map(UNIT_KIND).notna()
+    )
+    df.loc[same_kind, "catalog_unit"] = df.loc[same_kind, "unit"]
     return df
+
+
+UNIT_KIND = {
+    **dict.fromkeys(("亩", "公顷", "平方公里", "平方米"), "area"),
+    **dict.fromkeys(("吨", "公斤", "千克"), "mass"),
+    **dict.fromkeys("个 家 处 所 座 项 件 套 台 辆 张 只 头 条 批 宗".split(), "count"),
+}
 
 
 def _is_rate(df: pd.DataFrame) -> pd.Series:

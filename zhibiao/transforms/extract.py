@@ -87,7 +87,7 @@ def extract_figures(
     doc_year = (year or document_year(text)) if report else (document_year(text) or year)
     doc_region = _title_region(text) or region or ""
     rows: list[dict] = []
-    prelim, previous, subject, memory = False, None, None, []
+    prelim, previous, subject, memory, paragraph = False, None, None, [], []
     for sentence in iter_sentences(text, year=doc_year, work_report=report):
         # 初步核算 covers its sentence and the 其中 sentences that break its total down
         # (with the ；-joined parts of that breakdown).
@@ -101,12 +101,16 @@ def extract_figures(
         elif not sentence.text.startswith("其中") and not continued:
             prelim = False
         if previous is None or previous.paragraph != sentence.paragraph:
-            subject = None
+            subject, paragraph = None, []
         if previous is None or previous.full != sentence.full:
-            memory = []  # figures of the earlier ；-parts of this sentence
+            # figures said so far in this paragraph: a part or sentence with no label of its
+            # own (其中，二季度增长6.2% / 分县区看，巴宜区96.3亿元) borrows the last one
+            memory = list(paragraph)
         previous = sentence
         subject = _subject(sentence.text) or subject
+        known = len(memory)
         rows.extend(_sentence_rows(sentence, doc_region, prelim, subject, memory, doc_year))
+        paragraph.extend(memory[known:])
     frame = pd.DataFrame(rows, columns=FIGURE_COLUMNS)
     return frame.astype({"value": "float64", "value_high": "float64"})
 
@@ -187,8 +191,15 @@ def _subject(sentence: str) -> str | None:
     found = [m for m in catalog.find_regions(sentence[:12]) if not _is_source(sentence, m)]
     if found and found[0][0] <= 1:
         return found[-1][2] if found[-1][0] == found[0][1] else found[0][2]  # 林芝市巴宜区
+    m = _APPOSITION.match(sentence)
+    if m:
+        # 作为全市工业第一大县的仁怀市，全年…: the region after 作为…的 is the subject
+        return catalog.normalize_region(m[1]) or m[1]
     m = _PLACE_FORM.match(sentence)
     return m[1] if m and m[1] not in _NOT_PLACES else None
+
+
+_APPOSITION = re.compile(r"^作为[^，。]{1,30}的([\u4e00-\u9fff]{2,6}?(?:县|市|区|旗|州))，")
 
 
 # 仁怀市 / 长丰县 / 桑珠孜区 at the head of a sentence, before what it states.
@@ -411,7 +422,10 @@ def _group_figures(text, group, window, lo, previous, doc_region) -> list[_Figur
     counted = None if region_list else _regions_then_label(before, n)
     labels = expand_list(base, n) if base and not (region_list or counted) else None
     if region_list:
-        labels, regions = [clean_label(predicate)] * n, region_list
+        own = clean_label(_GROWTH_TAIL.sub("", clean_label(predicate)))
+        # 朗县、察隅县分别下降3.1%和2.4%: the regions' indicator is the one just stated
+        labels = [own or _borrow_label(previous, _measure(group[0], window)[0]) or ""] * n
+        regions = region_list
     elif counted:
         regions = counted[0]
         labels = [clean_label(_GROWTH_TAIL.sub("", clean_label(counted[1])))] * n
@@ -503,7 +517,7 @@ def _single(text, q, window, lo, previous, doc_region, memory=()) -> _Figure:
         qual = _qualifier(text, q, window) or _qualifier_after(text, q) or "eq"
         return _Figure(q, borrowed, region_only, measure, sign, qual)
     label, after_used = _count_label(text, q, window, label, previous)
-    label, inherited = _fill_label(text, q, lo, label, measure, previous or list(memory))
+    label, inherited = _fill_label(text, q, lo, label, measure, previous, list(memory))
     if (
         inherited
         and measure == "level"
@@ -605,9 +619,15 @@ def _count_label(text, q, window, label, previous) -> tuple[str, bool]:
     return label, False
 
 
-def _fill_label(text, q, lo, label, measure, previous) -> tuple[str, bool]:
-    """An empty, generic or repeated label gets what the sentence says it belongs to."""
+def _fill_label(text, q, lo, label, measure, own, memory=()) -> tuple[str, bool]:
+    """An empty, generic or repeated label gets what the sentence says it belongs to.
+
+    `own` are the figures of this part; `memory` those said before it in the paragraph,
+    which an empty label may borrow from but a generic one (投资, 总量) may not: 完成投资
+    200亿元 is not the 政府投资 of the sentence before.
+    """
     inherited = False
+    previous = own or list(memory)
     if not label and previous:
         # a growth after a pp change (增速较一季度提高3.1个百分点；上半年累计增长13.6%)
         # belongs to the indicator, not to its change
@@ -622,7 +642,7 @@ def _fill_label(text, q, lo, label, measure, previous) -> tuple[str, bool]:
     elif not label:
         label = _unitless_subject(text, lo)  # 价格指数为102.1，比上年上涨2.1%
     elif label in GENERIC_LABELS:
-        label = _qualify_generic(label, text, lo, previous)
+        label = _qualify_generic(label, text, lo, own)
     elif label.startswith("占") and previous:
         label = previous[-1].label + label  # …增加值增长11.6%，占全县…的比重
     if (
