@@ -164,3 +164,38 @@ def test_backfill_reextract_rereads_snapshots_without_fetching(harness, workdir,
         documents = con.execute("select status, extractor_version from documents").fetchall()
     assert versions == [("next", first["figures_loaded"])]
     assert documents == [("loaded", "next")]
+
+
+def _readme_queries() -> list[tuple[str, str]]:
+    """The `$ zhibiao query "…"` examples of the README with the output shown under each."""
+    import re
+
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    blocks = re.findall(r"```\n\$ zhibiao query \"(.+?)\"\n(.*?)```", text, re.S)
+    return [(sql, output) for sql, output in blocks]
+
+
+def test_readme_examples_show_what_make_run_produces(harness, workdir):
+    """The README's three queries, run on a warehouse built like `make run` builds it."""
+    import subprocess
+    import sys
+
+    tmp, data = workdir
+    (data / "sources").mkdir()
+    shutil.copy(REPORT, data / "sources" / REPORT.name)
+    registry = (ROOT / "sources.yaml").read_text(encoding="utf-8")
+    (tmp / "sources.yaml").write_text(registry, encoding="utf-8")
+    db = tmp / "warehouse.duckdb"
+    _run(tmp / "sources.yaml", db)
+    examples = _readme_queries()
+    assert len(examples) == 3
+    zhibiao = Path(sys.executable).parent / "zhibiao"
+    for sql, shown in examples:
+        printed = subprocess.run(
+            [str(zhibiao), "query", sql, "--db", str(db)],
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=True,
+        ).stdout
+        assert printed.strip() == shown.strip(), f"README output of {sql!r} is stale"

@@ -40,7 +40,7 @@ from zhibiao.transforms.structure import Sentence, document_year, is_work_report
 
 # Recorded on every observation; bump it when a change alters what is extracted, then
 # `zhibiao backfill --reextract` rereads the stored snapshots.
-EXTRACTOR_VERSION = "0.4.0"
+EXTRACTOR_VERSION = "0.5.0"
 
 _CLAUSE_BREAK = re.compile(r"[，,；;：:。！？!?]")
 _GROUP_JOIN = re.compile(r"^(?:以上|左右|以内|以下)?\s*(?:、|，|,|和|及|与|以及)\s*$")
