@@ -46,6 +46,11 @@ def test_prefect_yaml_nightly_schedule_is_the_served_one_in_local_time():
     assert NIGHTLY_CRON == "0 2 * * *", "02:00 local, not a hand-converted UTC hour"
 
 
+# Beyond sources/db (which the environment decides): backfill reruns fetches by default,
+# and rereads stored snapshots with --param reextract=true.
+PARAMETERS = {"backfill": {"reextract": False}}
+
+
 def test_prefect_yaml_backfill_is_on_demand_and_both_share_the_pool():
     deployments = _prefect_yaml()
     assert set(deployments) == {"nightly", "backfill"}
@@ -53,7 +58,8 @@ def test_prefect_yaml_backfill_is_on_demand_and_both_share_the_pool():
     for name, spec in deployments.items():
         assert spec["work_pool"]["name"] == POOL, name
         assert spec["concurrency_limit"] == {"limit": 1, "collision_strategy": "ENQUEUE"}, name
-        assert spec["parameters"] == {"sources": None, "db": None}, f"{name}: env decides"
+        expected = {"sources": None, "db": None} | PARAMETERS.get(name, {})
+        assert spec["parameters"] == expected, f"{name}: env decides where"
 
 
 def test_prefect_yaml_hard_codes_no_checkout_path():
@@ -134,7 +140,9 @@ def test_deploy_all_registers_both_on_the_process_pool(deployed: PrefectServer):
             deployment = client.read_deployment_by_name(name)
             assert deployment.entrypoint == entrypoint
             assert deployment.work_pool_name == POOL
-            assert deployment.parameters == {"sources": None, "db": None}
+            flow_name = name.split("/")[0]
+            expected = {"sources": None, "db": None} | PARAMETERS.get(flow_name, {})
+            assert deployment.parameters == expected
             assert deployment.global_concurrency_limit.limit == 1
             assert deployment.concurrency_options.collision_strategy.value == "ENQUEUE"
             # The build step's output is filled in at deploy time: the checkout deployed from.

@@ -628,6 +628,11 @@ def _fill_label(text, q, lo, label, measure, own, memory=()) -> tuple[str, bool]
     """
     inherited = False
     previous = own or list(memory)
+    clause_start = _clause_start(text, lo)
+    if not label and (not own or own[-1].q.end < _clause_start(text, max(clause_start - 1, 0))):
+        # …突破100亿元大关，达到103.2亿元 / 指数为102.1，上涨2.1%: the clause before, which
+        # stated a number that is no figure, named it
+        label = _unitless_subject(text, lo)
     if not label and previous:
         # a growth after a pp change (增速较一季度提高3.1个百分点；上半年累计增长13.6%)
         # belongs to the indicator, not to its change
