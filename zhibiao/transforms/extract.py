@@ -151,6 +151,22 @@ def _span_label(text: str, f: _Figure) -> str:
     return f.label
 
 
+# 国庆黄金周期间全市接待游客56.3万人次: a holiday's figure is not the year's.
+_HOLIDAY = re.compile(
+    r"((?:春节|国庆|五一|劳动节|端午|中秋|元旦|清明|雪顿节|藏历新年|桃花节)"
+    r"(?:黄金周|假期|小长假|长假|期间|节日期间)?)"
+)
+
+
+def _holiday_label(text: str, f: _Figure) -> str:
+    holidays = list(_HOLIDAY.finditer(text, 0, f.q.start))
+    if not holidays or not f.label or holidays[-1][1] in f.label:
+        return f.label
+    if not re.search(r"黄金周|假期|长假|期间|节", holidays[-1][1]):
+        return f.label  # 国庆 alone may name a thing, not a time
+    return holidays[-1][1] + f.label
+
+
 # 比2020年增长32.1%: growth over another base than the year before is another series.
 _BASE_YEAR = re.compile(r"(?:比|较|与)(\d{4})年(?:相比)?")
 
@@ -250,6 +266,7 @@ def _sentence_rows(
     for f in figures:
         f.label = _sequential_label(text, f, _zone_label(text, f))
         f.label = _base_label(text, f, sentence.year, _span_label(text, f))
+        f.label = _holiday_label(text, f)
         period, period_type = _period(sentence, periods, f.q.start, text)
         status = _status(sentence, text, f.q.start, prelim, f.q.end)
         if (
@@ -648,6 +665,9 @@ def _fill_label(text, q, lo, label, measure, own, memory=()) -> tuple[str, bool]
         label = _unitless_subject(text, lo)  # 价格指数为102.1，比上年上涨2.1%
     elif label in GENERIC_LABELS:
         label = _qualify_generic(label, text, lo, own)
+    elif label in ("城市", "农村", "城镇", "乡村") and previous:
+        # 其中城市上涨0.2%，农村上涨0.7%: the breakdown of the CPI stated before
+        label += re.sub(r"^(?:城市|农村|城镇|乡村)", "", previous[-1].label)
     elif label.startswith("占") and previous:
         label = previous[-1].label + label  # …增加值增长11.6%，占全县…的比重
     if (
