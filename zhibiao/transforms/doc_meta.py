@@ -8,7 +8,8 @@ itself gives as its own (发布时间：…, a date line under the title) counts
 import datetime as dt
 import re
 
-_ARABIC = r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})"
+# The day must not be followed by 月: 2024年1-9月 is a month range, not 2024-01-09.
+_ARABIC = r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})(?![\d月])"
 _CHINESE = r"([〇○零Ｏ一二三四五六七八九]{4})\s*年\s*([一二三四五六七八九十]{1,3})\s*月\s*([一二三四五六七八九十]{1,3})"
 _DATE = re.compile(f"{_ARABIC}|{_CHINESE}")
 _LABELLED = re.compile(

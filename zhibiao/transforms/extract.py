@@ -36,7 +36,13 @@ from zhibiao.transforms.lexicon import (
 from zhibiao.transforms.numbers import Quantity, find_quantities
 from zhibiao.transforms.periods import find_periods, period_key
 from zhibiao.transforms.ratios import find_ratios
-from zhibiao.transforms.structure import Sentence, document_year, is_work_report, iter_sentences
+from zhibiao.transforms.structure import (
+    Sentence,
+    document_year,
+    is_work_report,
+    iter_sentences,
+    report_year,
+)
 
 # Recorded on every observation; bump it when a change alters what is extracted, then
 # `zhibiao backfill --reextract` rereads the stored snapshots.
@@ -84,7 +90,11 @@ def extract_figures(
     report = is_work_report(text)
     # A work report is dated by the caller (its title year is the plan year); a release's
     # own title year wins over its publication year (the 2023 bulletin is out in 2024).
-    doc_year = (year or document_year(text)) if report else (document_year(text) or year)
+    doc_year = (
+        (report_year(text) or year or document_year(text))
+        if report
+        else (document_year(text) or year)
+    )
     doc_region = _title_region(text) or region or ""
     rows: list[dict] = []
     prelim, previous, subject, memory, paragraph = False, None, None, [], []
@@ -153,18 +163,23 @@ def _span_label(text: str, f: _Figure) -> str:
 
 # 国庆黄金周期间全市接待游客56.3万人次: a holiday's figure is not the year's.
 _HOLIDAY = re.compile(
-    r"((?:春节|国庆|五一|劳动节|端午|中秋|元旦|清明|雪顿节|藏历新年|桃花节)"
+    r"((?:春节|国庆|五一|劳动节|端午|中秋|元旦|清明|雪顿节|藏历新年|桃花节)”?"
     r"(?:黄金周|假期|小长假|长假|期间|节日期间)?)"
 )
 
 
-def _holiday_label(text: str, f: _Figure) -> str:
-    holidays = list(_HOLIDAY.finditer(text, 0, f.q.start))
-    if not holidays or not f.label or holidays[-1][1] in f.label:
+def _holiday_label(text: str, f: _Figure, before: str = "") -> str:
+    """The holiday of its sentence, from any ；-part before the figure."""
+    scope = before + text[: f.q.start]
+    holidays = list(_HOLIDAY.finditer(scope))
+    if not holidays or not f.label:
         return f.label
-    if not re.search(r"黄金周|假期|长假|期间|节", holidays[-1][1]):
-        return f.label  # 国庆 alone may name a thing, not a time
-    return holidays[-1][1] + f.label
+    name = holidays[-1][1].replace("”", "")
+    if name in f.label or not re.search(r"黄金周|假期|长假|期间", name):
+        return f.label  # 国庆 or 桃花节 alone name a thing, not a time
+    if re.search(r"受[^，。]{0,10}$", scope[: holidays[-1].start()]):
+        return f.label  # 受桃花节假期带动: a cause, not the time of the figure
+    return name + f.label
 
 
 # 比2020年增长32.1%: growth over another base than the year before is another series.
@@ -266,7 +281,7 @@ def _sentence_rows(
     for f in figures:
         f.label = _sequential_label(text, f, _zone_label(text, f))
         f.label = _base_label(text, f, sentence.year, _span_label(text, f))
-        f.label = _holiday_label(text, f)
+        f.label = _holiday_label(text, f, _earlier_parts(sentence))
         period, period_type = _period(sentence, periods, f.q.start, text)
         status = _status(sentence, text, f.q.start, prelim, f.q.end)
         if (
@@ -311,6 +326,10 @@ def _row(f: _Figure, period: str, period_type: str, status: str, evidence: str) 
         value, unit = value * 100, "%"
         high = high * 100 if high is not None else None
     label = _strip_region(f.label)
+    if measure == "level" and unit == "%" and "价格指数" in label and 50 < value < 200:
+        # 居民消费价格指数（上年同期=100）100.6: an index on a base of 100 is a growth of 0.6
+        measure, value = "growth_pct", round(value - 100, 6)
+        label = re.sub(r"[（(]?上年(?:同期)?=100[）)]?", "", label)
     code = _code(label, None if measure != "level" else unit)
     period, period_type = _stock_period(f.label, code, period, period_type)
     return {
@@ -374,13 +393,23 @@ _STOCK_LABEL = ("余额", "年末", "月末", "期末", "末")
 
 def _stock_period(label: str, code: str | None, period: str, period_type: str) -> tuple[str, str]:
     """A balance stated "1-6月" is the June-end stock: a stock has no cumulative period."""
-    m = _YTD.match(period)
-    if not m:
-        return period, period_type
+    full_year = re.match(r"^(\d{4})M01-M12$", period)
+    if full_year:
+        return full_year[1], "year"  # 1-12月 is the year
     stock = _kinds().get(code) == "stock" if code else False
-    if stock or label.endswith(_STOCK_LABEL[0]) or label.startswith(_STOCK_LABEL[1:4]):
+    stock = stock or label.endswith(_STOCK_LABEL[0]) or label.startswith(_STOCK_LABEL[1:4])
+    if not stock:
+        return period, period_type
+    m = _YTD.match(period)
+    if m:
         return f"{m['year']}M{m['month']}", "month"
+    q = re.match(r"^(\d{4})(Q[1-4]|H[12])$", period)
+    if q:  # 一季度末 / a Q1 release's balance: the stock at the end of March
+        return f"{q[1]}M{_PERIOD_END[q[2]]:02d}", "month"
     return period, period_type
+
+
+_PERIOD_END = {"Q1": 3, "Q2": 6, "Q3": 9, "Q4": 12, "H1": 6, "H2": 12}
 
 
 def _clause_start(text: str, pos: int) -> int:
@@ -523,7 +552,9 @@ def _single(text, q, window, lo, previous, doc_region, memory=()) -> _Figure:
         # 比全国国内生产总值5.0%的增速高1.9个百分点: the other area's growth, quoted
         area = _OTHER_AREA.search(window)[1]
         qual = _qualifier(text, q, window) or "eq"
-        return _Figure(q, label, _area_region(area, doc_region), "growth_pct", 1.0, qual)
+        quoted = _Figure(q, label, _area_region(area, doc_region), "growth_pct", 1.0, qual)
+        quoted.extra["quoted"] = True
+        return quoted
     if measure != "level":
         label = clean_label(_GROWTH_TAIL.sub("", label)) if label else label
     region_only = catalog.normalize_region(label) if label else None
@@ -542,7 +573,9 @@ def _single(text, q, window, lo, previous, doc_region, memory=()) -> _Figure:
         and any(f.label == label and f.measure == "growth_pct" for f in previous)
     ):
         measure = "growth_pct"  # …增长7.2%，高于年初确定的7%的预期目标: the growth's target
-    region = _region(text, lo, q.start, previous if inherited else [], label, doc_region)
+    # 巴宜区接待游客462.7万人次，实现旅游收入38.9亿元: a subject holds for the comma
+    # clauses of its part that name none of their own
+    region = _region(text, lo, q.start, previous, label, doc_region)
     qual = _qualifier(text, q, window) or _qualifier_after(text, q) or "eq"
     if q.more_than:
         qual = "gt"
@@ -806,11 +839,21 @@ _SOURCE_AFTER = re.compile(r"统计局|调查队|调查总队|发改委|财政�
 
 
 def _is_source(clause: str, mention: tuple[int, int, str]) -> bool:
+    """A region named as a source (经拉萨市统计局…) or inside a place's name (米林机场)."""
     a, b, _ = mention
     before = clause[max(0, a - 2) : a]
+    if _PLACE_NAME_AFTER.match(clause, b):
+        return True
     return bool(_SOURCE_AFTER.match(clause, b)) or before.endswith(("经", "据", "根据"))
 
 
+_PLACE_NAME_AFTER = re.compile(
+    r"机场|火车站|高铁站|景区|口岸|大桥|隧道|水电站|电站|大峡谷|国家公园"
+)
+
+
+_WHOLE_PARENT = re.compile(r"^(?:同期，?)?(?:全区|全自治区|全省)(?!前列|第|平均|各)")
+_WHOLE_SELF = re.compile(r"^(?:全市|全县|全州|全地区)")
 _NATIONAL = re.compile(r"^(?:而|但|同期|其中)?全国(?!范围|各地|平均水平)")
 
 
@@ -819,8 +862,14 @@ def _region(text, lo, pos, previous, label, doc_region) -> str:
     start = _clause_start(text, pos)
     clause = text[start:pos]
     lead = _REGION_LEAD.match(clause)
-    if _NATIONAL.match(clause[lead.end() if lead else 0 :]):
+    head = clause[lead.end() if lead else 0 :]
+    if _NATIONAL.match(head):
         return "全国"  # 全国农村居民人均可支配收入…: the country's figure, quoted for comparison
+    if _WHOLE_PARENT.match(head) and not doc_region.endswith(("区", "省")):
+        # 全区地区生产总值增长5.9% in a 林芝市 text: the autonomous region's figure
+        return catalog.parent_region(doc_region) or doc_region
+    if _WHOLE_SELF.match(head):
+        return doc_region
     mentions = [m for m in catalog.find_regions(clause) if not _is_source(clause, m)]
     for i in range(len(mentions) - 1, -1, -1):
         a, b, name = mentions[i]
@@ -831,8 +880,9 @@ def _region(text, lo, pos, previous, label, doc_region) -> str:
         own = text[start + b : start + b + 1].isdigit()
         if own or _REGION_LEAD.fullmatch(head.replace(" ", "")):
             return name
-    if previous:
-        return previous[-1].region
+    own = [f for f in previous if not f.extra.get("quoted")]
+    if own:
+        return own[-1].region  # a comparison quoted in passing (比全国…的增速) is no subject
     return doc_region
 
 
@@ -849,7 +899,7 @@ def _period(sentence: Sentence, periods, pos: int, text: str = "") -> tuple[str,
     if year and text and _LAST_YEAR.search(text[max(0, pos - 10) : pos]):
         return period_key(year - 1, suffix), ptype  # 由上年的14.8∶31.2∶54.0调整为…
     clause = text[_clause_start(text, pos) : pos] if text else ""
-    if year and _LAST_YEAR_CLAUSE.match(clause):
+    if year and (_LAST_YEAR_CLAUSE.match(clause) or _LAST_YEAR_CLAUSE.match(sentence.full or "")):
         return period_key(year - 1, suffix), ptype  # 去年同期全市地区生产总值为172.1亿元
     for p in periods:
         if p.start >= pos:

@@ -192,6 +192,20 @@ def document_year(text: str) -> int | None:
     return None
 
 
+_REPORT_YEAR = re.compile(
+    r"(\d{4})年(?:[\u4e00-\u9fff]{0,12})?政府工作报告|^[—\-－\s]*(\d{4})年\d{1,2}月\d{1,2}日在"
+)
+
+
+def report_year(text: str) -> int | None:
+    """The year of a work report from its own title or dateline (——2025年1月14日在…会议上)."""
+    for line in text.split("\n")[:12]:
+        m = _REPORT_YEAR.search(line.strip())
+        if m:
+            return int(m[1] or m[2])
+    return None
+
+
 def is_work_report(text: str) -> bool:
     """政府工作报告: review the year before, plan the year of the report."""
     head = text[:400]

@@ -211,6 +211,22 @@ def _phrase(cell: str, column: _Column, row_unit: str, many_values: bool) -> str
     return f"{prefix}{'下降' if falling else '增长'}{magnitude}%"
 
 
+# Cells of a pasted table: tabs, or runs of two or more spaces / ideographic spaces.
+_CELL_SPLIT = re.compile(r"\t| {2,}|\u3000+")
+
+
+def _is_cell_line(line: str) -> bool:
+    """A line of at least three cells (a tab or wide gaps between them), one holding a number."""
+    cells = [c for c in _CELL_SPLIT.split(line.strip()) if c.strip()]
+    return len(cells) >= 3 and ("\t" in line or any(is_number(c) for c in cells[1:]))
+
+
+def _is_header_line(line: str, first_row: str) -> bool:
+    cells = [c for c in _CELL_SPLIT.split(line.strip()) if c.strip()]
+    row = [c for c in _CELL_SPLIT.split(first_row.strip()) if c.strip()]
+    return len(cells) >= 3 and len(cells) == len(row) and not any(is_number(c) for c in cells)
+
+
 def tab_tables(text: str) -> str:
     """Tables pasted from a web page as tab-separated lines become one sentence a row.
 
@@ -222,10 +238,15 @@ def tab_tables(text: str) -> str:
     i = 0
     while i < len(lines):
         j = i
-        while j < len(lines) and "\t" in lines[j]:
+        while j < len(lines) and _is_cell_line(lines[j]):
             j += 1
+        if j - i >= 1 and out and _is_header_line(out[-1], lines[i]):
+            i -= 1  # the header row above the numbers (no number of its own)
+            out.pop()
         if j - i >= 2:
-            grid = [[cell.strip() for cell in line.split("\t")] for line in lines[i:j]]
+            grid = [
+                [cell.strip() for cell in _CELL_SPLIT.split(line.strip())] for line in lines[i:j]
+            ]
             width = max(len(row) for row in grid)
             grid = [row + [""] * (width - len(row)) for row in grid]
             sentences = table_sentences(grid)
