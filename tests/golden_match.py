@@ -144,17 +144,22 @@ def _find(e: dict, ext: list[dict], used: set[int]) -> int | None:
     return loose if "\t" in e["evidence"] else None
 
 
-def main() -> None:
+def score_case(folder: Path) -> Score:
+    """Decode and extract a golden document as the pipeline does, then score it."""
     from zhibiao.transforms.decode import decode
     from zhibiao.transforms.extract import extract_figures
 
+    raw, filename, meta, expected = load_case(folder)
+    decoded = decode(raw, filename=filename)
+    got = extract_figures(
+        decoded.text, region=meta.get("region"), year=meta.get("year"), title=decoded.title
+    )
+    return score(folder.name, expected, got)
+
+
+def main() -> None:
     for folder in golden_cases():
-        raw, filename, meta, expected = load_case(folder)
-        decoded = decode(raw, filename=filename)
-        got = extract_figures(
-            decoded.text, region=meta.get("region"), year=meta.get("year"), title=decoded.title
-        )
-        print(score(folder.name, expected, got).report())
+        print(score_case(folder).report())
 
 
 if __name__ == "__main__":

@@ -2,9 +2,7 @@
 
 import pytest
 
-from tests.golden_match import golden_cases, load_case, score
-from zhibiao.transforms.decode import decode
-from zhibiao.transforms.extract import extract_figures
+from tests.golden_match import golden_cases, score_case
 
 # The bar of issue 2 for the work report; issue 3's bar for the other releases.
 BARS = {
@@ -15,12 +13,7 @@ DEFAULT_BAR = {"precision": 0.90, "recall": 0.88, "fields": 0.90}
 
 @pytest.mark.parametrize("folder", golden_cases(), ids=lambda p: p.name)
 def test_golden(folder):
-    raw, filename, meta, expected = load_case(folder)
-    decoded = decode(raw, filename=filename)
-    got = extract_figures(
-        decoded.text, region=meta.get("region"), year=meta.get("year"), title=decoded.title
-    )
-    s = score(folder.name, expected, got)
+    s = score_case(folder)
     print(s.report())
     bar = BARS.get(folder.name, DEFAULT_BAR)
     assert s.recall >= bar["recall"], s.report()

@@ -25,10 +25,10 @@ def process_source(source: Source, settings: Settings, run_id: str) -> DocumentO
     except FetchError as exc:
         _record_failure(settings, source, None, "fetch", str(exc), run_id)
         return DocumentOutcome(source.id, "failed", stage="fetch", error=str(exc))
-    _record_fetch(settings, source, fetched)
+    known = _record_fetch(settings, source, fetched)
     if fetched.status == "not_modified":
         return DocumentOutcome(source.id, "unchanged", notes=["304 not modified"])
-    if _known(settings, fetched.sha256):
+    if known:
         return DocumentOutcome(source.id, "unchanged", fetched.sha256, notes=["same bytes"])
     return process_bytes(source, settings, fetched, run_id)
 
@@ -141,15 +141,8 @@ def _document(source: Source, fetched: FetchResult, snapshot: str) -> dict:
     }
 
 
-def _known(settings: Settings, sha: str | None) -> bool:
-    with db.connect(settings.db_path) as con:
-        row = con.execute(
-            "select count(*) from documents where document_id = ? and status = 'loaded'", [sha]
-        ).fetchone()
-    return bool(row and row[0])
-
-
-def _record_fetch(settings: Settings, source: Source, fetched: FetchResult) -> None:
+def _record_fetch(settings: Settings, source: Source, fetched: FetchResult) -> bool:
+    """Keep the fetch's validators; answer whether these bytes are already loaded."""
     with db.connect(settings.db_path) as con:
         source_state.record_fetch(
             con,
@@ -158,25 +151,36 @@ def _record_fetch(settings: Settings, source: Source, fetched: FetchResult) -> N
             etag=fetched.etag,
             last_modified=fetched.last_modified,
         )
+        row = con.execute(
+            "select count(*) from documents where document_id = ? and status = 'loaded'",
+            [fetched.sha256],
+        ).fetchone()
+    return bool(row and row[0])
 
 
 def _record_failure(settings, source, document, stage, reason, run_id, rows=None, status=None):
-    """A failed source or document leaves its reason in sources, documents and quarantine."""
+    """A failed source or document leaves its reason in sources, documents and quarantine,
+    all in one transaction."""
+    if rows is not None and not rows.empty:
+        frame = steps.quarantine_frame(rows)
+    else:
+        frame = pd.DataFrame([{"reason": reason}])
     with db.connect(settings.db_path) as con:
         con.execute("begin transaction")
-        if stage == "fetch":
-            source_state.record_fetch(con, source.id, status="failed", error=reason)
-        if document is not None:
-            load.record_document(con, document, status=status or "quarantined", error=reason)
-        frame = rows if rows is not None and not rows.empty else pd.DataFrame([{"reason": reason}])
-        frame = frame.copy()
-        frame["reason"] = frame.get("reason", reason)
-        load.record_quarantine(
-            con,
-            steps._quarantine_frame(frame) if rows is not None else frame,
-            stage=stage,
-            run_id=run_id,
-            source_id=source.id,
-            document_id=document["document_id"] if document else None,
-        )
-        con.execute("commit")
+        try:
+            if stage == "fetch":
+                source_state.record_fetch(con, source.id, status="failed", error=reason)
+            if document is not None:
+                load.record_document(con, document, status=status or "quarantined", error=reason)
+            load.record_quarantine(
+                con,
+                frame,
+                stage=stage,
+                run_id=run_id,
+                source_id=source.id,
+                document_id=document["document_id"] if document else None,
+            )
+            con.execute("commit")
+        except BaseException:
+            con.execute("rollback")
+            raise

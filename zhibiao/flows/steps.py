@@ -40,10 +40,6 @@ class DocumentOutcome:
         return asdict(self)
 
 
-def _transient(exc: BaseException) -> bool:
-    return bool(getattr(exc, "transient", False))
-
-
 @task(name="fetch", cache_policy=NONE, retries=0)
 def fetch_source(source: Source, settings: Settings) -> fetching.FetchResult:
     """One layer retries (fetch.py, with backoff): no Prefect retries stacked on top."""
@@ -110,10 +106,10 @@ def load_document(
             run_id=run_id,
             replace=replace,
         )
-        if not quarantined.empty and result.inserted + result.unchanged >= 0:
+        if not quarantined.empty:
             load.record_quarantine(
                 con,
-                _quarantine_frame(quarantined),
+                quarantine_frame(quarantined),
                 document_id=document["document_id"],
                 source_id=document.get("source_id"),
                 run_id=run_id,
@@ -122,7 +118,8 @@ def load_document(
     return result
 
 
-def _quarantine_frame(frame: pd.DataFrame) -> pd.DataFrame:
+def quarantine_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """Rejected figures as quarantine rows: the columns it has, the whole row in payload."""
     keep = [
         c
         for c in frame.columns

@@ -69,14 +69,6 @@ class _Figure:
     extra: dict = field(default_factory=dict)
 
 
-@dataclass(frozen=True)
-class DocumentContext:
-    """What the caller knows of the document: the defaults a sentence may override."""
-
-    region: str | None = None
-    year: int | None = None
-
-
 def extract_figures(
     text: str, *, region: str | None = None, year: int | None = None, title: str | None = None
 ) -> pd.DataFrame:
@@ -97,7 +89,7 @@ def extract_figures(
     )
     doc_region = _title_region(text) or region or ""
     rows: list[dict] = []
-    prelim, previous, subject, memory, paragraph = False, None, None, [], []
+    prelim, previous, subject, paragraph = False, None, None, []
     for sentence in iter_sentences(text, year=doc_year, work_report=report):
         # 初步核算 covers its sentence and the 其中 sentences that break its total down
         # (with the ；-joined parts of that breakdown).
@@ -111,16 +103,12 @@ def extract_figures(
         elif not sentence.text.startswith("其中") and not continued:
             prelim = False
         if previous is None or previous.paragraph != sentence.paragraph:
-            subject, paragraph = None, []
-        if previous is None or previous.full != sentence.full:
             # figures said so far in this paragraph: a part or sentence with no label of its
             # own (其中，二季度增长6.2% / 分县区看，巴宜区96.3亿元) borrows the last one
-            memory = list(paragraph)
+            subject, paragraph = None, []
         previous = sentence
         subject = _subject(sentence.text) or subject
-        known = len(memory)
-        rows.extend(_sentence_rows(sentence, doc_region, prelim, subject, memory, doc_year))
-        paragraph.extend(memory[known:])
+        rows.extend(_sentence_rows(sentence, doc_region, prelim, subject, paragraph, doc_year))
     frame = pd.DataFrame(rows, columns=FIGURE_COLUMNS)
     return frame.astype({"value": "float64", "value_high": "float64"})
 
@@ -422,7 +410,7 @@ def _resolve(
 ) -> list[_Figure]:
     """Label, region, measure and qualifier of each quantity, 分别 groups as one.
 
-    `memory` holds the figures of the earlier ；-parts of the same sentence: a part such as
+    `memory` holds the figures said before in the paragraph: a part such as
     "工布江达县23.5亿元，增长10.2%" names only its region and borrows the indicator.
     """
     figures: list[_Figure] = []
@@ -486,7 +474,7 @@ def _group_figures(text, group, window, lo, previous, doc_region) -> list[_Figur
     shared_q = _qualifier(text, group[0], window) or _qualifier_after(text, group[-1])
     out = []
     for q, label, region in zip(group, labels, regions, strict=False):
-        region = region or _region(text, lo, q.start, previous, label, doc_region)
+        region = region or _region(text, q.start, previous, doc_region)
         qual = _qualifier(text, q, text[lo : q.start]) or shared_q or "eq"
         if q.more_than:
             qual = "gt"
@@ -545,7 +533,7 @@ def _single(text, q, window, lo, previous, doc_region, memory=()) -> _Figure:
             (previous or list(memory))[-1].label if (previous or memory) else ""
         )
         qual = _qualifier(text, q, window) or _qualifier_after(text, q) or "eq"
-        region = _region(text, lo, q.start, previous, base, doc_region)
+        region = _region(text, q.start, previous, doc_region)
         return _Figure(q, base + "增量", region, "level", change, qual)
     quoted_rate = _QUOTED_RATE.match(text[q.end :]) and _OTHER_AREA.search(window)
     if quoted_rate and q.unit == "%":
@@ -575,7 +563,7 @@ def _single(text, q, window, lo, previous, doc_region, memory=()) -> _Figure:
         measure = "growth_pct"  # …增长7.2%，高于年初确定的7%的预期目标: the growth's target
     # 巴宜区接待游客462.7万人次，实现旅游收入38.9亿元: a subject holds for the comma
     # clauses of its part that name none of their own
-    region = _region(text, lo, q.start, previous, label, doc_region)
+    region = _region(text, q.start, previous, doc_region)
     qual = _qualifier(text, q, window) or _qualifier_after(text, q) or "eq"
     if q.more_than:
         qual = "gt"
@@ -857,7 +845,7 @@ _WHOLE_SELF = re.compile(r"^(?:全市|全县|全州|全地区)")
 _NATIONAL = re.compile(r"^(?:而|但|同期|其中)?全国(?!范围|各地|平均水平)")
 
 
-def _region(text, lo, pos, previous, label, doc_region) -> str:
+def _region(text, pos, previous, doc_region) -> str:
     """A region named as the subject of the clause owns the figure; else the default."""
     start = _clause_start(text, pos)
     clause = text[start:pos]

@@ -111,10 +111,6 @@ PERMILLE = "‰"
 PP_WORDS = ("个百分点", "百分点")
 TIMES = "倍"
 
-# A number followed by these is a name or an ordinal, never a quantity, even when a unit
-# word follows later (2023年, 75周年, 第3批 is caught by the 第 before it).
-NOT_A_UNIT_AFTER = ("周年", "年", "月", "日", "号", "届", "期", "版", "级", "楼", "层", "路", "线")
-
 # Qualifier words: before the number, after the unit. DESIGN.md vocabulary.
 QUALIFIER_BEFORE: list[tuple[str, str]] = [
     ("不少于", "ge"),

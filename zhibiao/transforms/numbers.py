@@ -122,32 +122,46 @@ _LISTED = re.compile(rf"(?<![\d.A-Za-z])(\d+(?:\.\d+)?)({_MAG})?(?:、|和|及|�
 
 def _shared_unit(text: str, found: list[Quantity]) -> list[Quantity]:
     out: list[Quantity] = []
+    quotes = quoted_spans(text)
     for q in found:
+        q_mag = next((k for k in _MAGS_LONGEST if q.raw_unit.startswith(k)), "")
+        unit = q.raw_unit[len(q_mag) :]
+        per_printed = _per_printed_unit(q)
         end = q.start
         while m := _LISTED.search(text, 0, end):
-            if _inside(m.start(), quoted_spans(text)) or any(
-                f.start <= m.start() < f.end for f in found
-            ):
+            if _inside(m.start(), quotes) or any(f.start <= m.start() < f.end for f in found):
                 break
             if m.start() > 0 and text[m.start() - 1] in _NOT_BEFORE:
                 break  # 第1、2批: ordinals
             mag = m[2] or ""
-            unit = q.raw_unit[len(mag) :] if mag and q.raw_unit.startswith(mag) else q.raw_unit
-            scale = (
-                q.value / float(q.raw_value.split("-")[0] or 1) if q.raw_value not in ("0",) else 1
+            factor = (
+                per_printed / MAGNITUDES.get(q_mag, 1) * MAGNITUDES[mag] if mag else per_printed
             )
-            if mag:
-                scale = (
-                    scale
-                    / MAGNITUDES.get(q.raw_unit[: len(q.raw_unit) - len(unit)], 1)
-                    * MAGNITUDES[mag]
-                )
-            value = float(m[1]) * scale
+            raw_unit = mag + unit if mag else q.raw_unit
             out.append(
-                Quantity(m.start(), m.end() - 1, value, None, m[1], mag + unit, q.unit, False)
+                Quantity(
+                    m.start(),
+                    m.end() - 1,
+                    float(m[1]) * factor,
+                    None,
+                    m[1],
+                    raw_unit,
+                    q.unit,
+                    False,
+                )
             )
             end = m.start()
     return out
+
+
+_MAGS_LONGEST = sorted(MAGNITUDES, key=len, reverse=True)
+_FIRST_NUMBER = re.compile(r"-?\d+(?:\.\d+)?")
+
+
+def _per_printed_unit(q: Quantity) -> float:
+    """Base units per printed unit of a quantity (2.3万人 -> 10000)."""
+    printed = float(_FIRST_NUMBER.search(q.raw_value)[0])
+    return q.value / printed if printed else 1.0
 
 
 # 城乡居民收入比由上年的2.40缩小到2.33: a ratio of two amounts has no unit; read it as 倍.
