@@ -263,6 +263,16 @@ def test_without_catalog_code_rules_still_apply():
     assert list(outcome.quarantined.index) == [row]
 
 
+def test_document_with_every_figure_unmapped_validates():
+    """Issue 16: all-unmapped labels (quotes and all) once crashed enrich with a TypeError."""
+    frame = clean_document()
+    frame["indicator_code"] = UNMAPPED
+    frame["indicator_label"] = frame["indicator_label"] + "'; DROP TABLE observations; --"
+    outcome = validate(frame)
+    assert not outcome.rejected
+    assert len(outcome.valid) + len(outcome.quarantined) == len(frame)
+
+
 def test_empty_document_is_valid_and_reported():
     outcome = validate(clean_document().iloc[0:0])
     assert not outcome.rejected and outcome.valid.empty and outcome.quarantined.empty

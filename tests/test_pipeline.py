@@ -142,6 +142,62 @@ def test_bad_inputs_are_quarantined_with_a_reason_and_the_rest_loads(harness, wo
     assert bad_rows == 0
 
 
+def test_one_documents_unexpected_error_does_not_stop_the_run(harness, workdir, monkeypatch):
+    """Issue 16: a document that raises where no step expected it fails alone, with the step
+    and the error in one line; the sources after it still load and the run is closed."""
+    from zhibiao.flows import steps
+
+    tmp, data = workdir
+    # Every label unmapped and full of quotes: this once broke validation with a TypeError.
+    (data / "quotes.txt").write_text(
+        "林芝市'; DROP TABLE observations; --地区生产总值230亿元，增长9.5%。\n"
+        'O\'Brien县"旅游"收入12亿元，增长8%。\n',
+        encoding="utf-8",
+    )
+    (data / "boom.txt").write_text(
+        "全年地区生产总值231.6亿元，增长9.8%。（爆）\n", encoding="utf-8"
+    )
+    shutil.copy(REPORT, data / "report.txt")
+    real_extract = steps.extract_document.fn
+
+    def extract_or_fail(text, *args, **kwargs):
+        if "（爆）" in text:  # a fault injected into one document's extraction
+            raise RuntimeError("injected fault\nsecond line")
+        return real_extract(text, *args, **kwargs)
+
+    monkeypatch.setattr(steps.extract_document, "fn", extract_or_fail)
+    sources = _registry(
+        tmp,
+        [
+            ("quotes", "quotes.txt", "news"),
+            ("boom", "boom.txt", "news"),
+            ("report", "report.txt", "work_report"),
+        ],
+    )
+    db = tmp / "warehouse.duckdb"
+    summary = _run(sources, db)
+    by_source = {d["source_id"]: d for d in summary["documents"]}
+
+    assert by_source["quotes"]["status"] == "new" and by_source["quotes"]["figures_loaded"] == 4
+    assert by_source["boom"]["status"] == "failed"
+    assert by_source["boom"]["stage"] == "extract"
+    assert by_source["boom"]["error"] == (
+        "unexpected error in extract: RuntimeError: injected fault second line"
+    )
+    assert by_source["report"]["figures_loaded"] >= 130
+    with duckdb.connect(str(db), read_only=True) as con:
+        reason = con.execute(
+            "select reason from quarantine where source_id = 'boom' and stage = 'extract'"
+        ).fetchall()
+        documents = con.execute(
+            "select status from documents d where d.source_id = 'boom'"
+        ).fetchall()
+        runs = con.execute("select status, finished_at is not null from runs").fetchall()
+    assert reason == [(by_source["boom"]["error"],)]
+    assert documents == [("quarantined",)]
+    assert runs == [("completed_with_failures", True)]
+
+
 def test_backfill_reextract_rereads_snapshots_without_fetching(harness, workdir, monkeypatch):
     from zhibiao.flows import steps
     from zhibiao.flows.backfill import backfill

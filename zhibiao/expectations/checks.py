@@ -93,7 +93,9 @@ def _with_catalog(df: pd.DataFrame, catalog: pd.DataFrame | None) -> pd.DataFram
     for source, column in wanted.items():
         values = table[source] if source in table else pd.Series(dtype=object)
         df[column] = df["indicator_code"].map(values).astype(object)
-    df["catalog_unit"] = df["catalog_unit"].map(base_unit)
+    # object, not float: a document whose figures are all unmapped maps to all-NaN, which
+    # pandas would type float64 and then refuse the units written into it below.
+    df["catalog_unit"] = df["catalog_unit"].map(base_unit).astype(object)
     # A document states an indicator in its own unit of the same kind (452.6万亩 where the
     # catalog says 公顷, 98个 where it says 家): the extractor keeps what was printed, so
     # only a unit of another kind (亿元 for a count) is a wrong unit.
@@ -181,6 +183,8 @@ def _flag(df: pd.DataFrame, check: str, index: pd.Index, note: str) -> None:
 def _check_keys(df: pd.DataFrame) -> None:
     """One indicator, period, measure, status and region stated with two values."""
     mapped = df[df["indicator_code"].notna() & ~df["indicator_code"].isin((UNMAPPED, ""))]
+    if mapped.empty:
+        return  # nothing keyed (every figure unmapped): an empty map is typed float by pandas
     key = ["indicator_code", "period", "measure", "status", "region"]
     stated = mapped["value"].map(_rounded) + "|" + mapped["value_high"].map(_rounded)
     distinct = stated.groupby([mapped[k] for k in key], sort=False, dropna=False)

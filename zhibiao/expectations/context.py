@@ -79,6 +79,14 @@ def prepared(context=None) -> Prepared:
         return _PREPARED[id(context)]
 
 
+def refreshed(ready: Prepared) -> Prepared:
+    """Register the suites again: another process sharing the File context (a second run at
+    the same time) re-registered them, and GX refuses to run definitions it holds stale."""
+    with _LOCK:
+        _PREPARED[id(ready.context)] = _prepare(ready.context)
+        return _PREPARED[id(ready.context)]
+
+
 def _prepare(context) -> Prepared:
     import great_expectations as gx
 

@@ -94,12 +94,16 @@ def _run(ready: gx_context.Prepared, suite: str, batch: pd.DataFrame, document_i
     repeats only the failed expectations with COMPLETE: a clean document pays the least.
     """
     from great_expectations.core.run_identifier import RunIdentifier
+    from great_expectations.exceptions.resource_freshness import ResourceFreshnessAggregateError
 
-    definition = ready.definitions[suite]
     run_id = RunIdentifier(run_name=f"{kind}-{document_id}")  # a folder name in Data Docs
     parameters = {"dataframe": batch}
     with gx_context.RUN_LOCK:
-        return _run_locked(ready, definition, parameters, run_id)
+        try:
+            return _run_locked(ready, ready.definitions[suite], parameters, run_id)
+        except ResourceFreshnessAggregateError:
+            ready = gx_context.refreshed(ready)
+            return _run_locked(ready, ready.definitions[suite], parameters, run_id)
 
 
 def _run_locked(ready: gx_context.Prepared, definition, parameters: dict, run_id) -> list:

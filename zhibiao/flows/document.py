@@ -19,7 +19,38 @@ from zhibiao.warehouse import db, load, source_state
 
 
 def process_source(source: Source, settings: Settings, run_id: str) -> DocumentOutcome:
-    """Fetch, then hand the bytes on; the source's fetch state is kept either way."""
+    """Fetch, then hand the bytes on; the source's fetch state is kept either way.
+
+    An exception no step expected (a bug, a library's surprise) is still one source's
+    failure: it is recorded with the step it came from and the run goes on to the next
+    source. Only BaseException (KeyboardInterrupt, SystemExit) stops the night.
+    """
+    progress = _Progress()
+    try:
+        return _process_source(source, settings, run_id, progress)
+    except Exception as exc:  # noqa: BLE001 - recorded below, never swallowed
+        reason = f"unexpected error in {progress.stage}: {type(exc).__name__}: {_one_line(exc)}"
+        _record_unexpected(settings, source, progress.document, progress.stage, reason, run_id)
+        document_id = progress.document["document_id"] if progress.document else None
+        return DocumentOutcome(source.id, "failed", document_id, stage=progress.stage, error=reason)
+
+
+class _Progress:
+    """Where a source's path stands, so that an unexpected error can name its step."""
+
+    def __init__(self) -> None:
+        self.stage = "fetch"
+        self.document: dict | None = None
+
+
+def _one_line(exc: BaseException) -> str:
+    text = " ".join(str(exc).split())
+    return text[:300] + ("…" if len(text) > 300 else "")
+
+
+def _process_source(
+    source: Source, settings: Settings, run_id: str, progress: _Progress
+) -> DocumentOutcome:
     try:
         fetched = steps.fetch_source(source, settings)
     except FetchError as exc:
@@ -30,15 +61,30 @@ def process_source(source: Source, settings: Settings, run_id: str) -> DocumentO
         return DocumentOutcome(source.id, "unchanged", notes=["304 not modified"])
     if known:
         return DocumentOutcome(source.id, "unchanged", fetched.sha256, notes=["same bytes"])
-    return process_bytes(source, settings, fetched, run_id)
+    return process_bytes(source, settings, fetched, run_id, progress)
+
+
+def _record_unexpected(settings, source, document, stage, reason, run_id) -> None:
+    """Record an unexpected failure; if even that fails, the outcome still carries it."""
+    try:
+        _record_failure(settings, source, document, stage, reason, run_id)
+    except Exception:  # noqa: BLE001 - the summary line is the record of last resort
+        pass
 
 
 def process_bytes(
-    source: Source, settings: Settings, fetched: FetchResult, run_id: str
+    source: Source,
+    settings: Settings,
+    fetched: FetchResult,
+    run_id: str,
+    progress: _Progress | None = None,
 ) -> DocumentOutcome:
     """Snapshot, decode, extract, validate, load: one document, one transaction at the end."""
+    progress = progress or _Progress()
+    progress.stage = "snapshot"
     snapshot = steps.store_snapshot(settings, fetched)
     document = _document(source, fetched, snapshot)
+    progress.document, progress.stage = document, "decode"
     try:
         decoded = steps.decode_document(
             fetched.body, fetched.content_type, fetched.charset, fetched.final_url
@@ -52,12 +98,35 @@ def process_bytes(
     document["charset"] = decoded.encoding
     document["published_on"] = steps.published_on(source, decoded, fetched.fetched_at)
     year = document["published_on"].year
+    progress.stage = "extract"
     figures = steps.extract_document(decoded.text, source.region, year, decoded.title)
+    progress.stage = "validate"
     return _validate_and_load(source, settings, document, figures, run_id)
 
 
 def reextract_document(row: dict, settings: Settings, run_id: str) -> DocumentOutcome:
-    """A stored snapshot read again by the current extractor, with no fetch (--reextract)."""
+    """A stored snapshot read again by the current extractor, with no fetch (--reextract).
+
+    An unexpected error leaves the document's earlier figures in place (the replacement is
+    one transaction) and is recorded like any other failure.
+    """
+    try:
+        return _reextract_document(row, settings, run_id)
+    except Exception as exc:  # noqa: BLE001 - recorded below, never swallowed
+        reason = f"unexpected error in reextract: {type(exc).__name__}: {_one_line(exc)}"
+        source = Source(
+            id=row.get("source_id") or row["document_id"][:12],
+            url=row.get("url") or "",
+            kind=row.get("kind") or "news",
+            region=row.get("region") or "",
+        )
+        _record_unexpected(settings, source, None, "reextract", reason, run_id)
+        return DocumentOutcome(
+            source.id, "failed", row["document_id"], stage="reextract", error=reason
+        )
+
+
+def _reextract_document(row: dict, settings: Settings, run_id: str) -> DocumentOutcome:
     source = Source(
         id=row["source_id"] or row["document_id"][:12],
         url=row["url"] or "",
