@@ -145,16 +145,29 @@ def _find(e: dict, ext: list[dict], used: set[int]) -> int | None:
 
 
 def score_case(folder: Path) -> Score:
-    """Decode and extract a golden document as the pipeline does, then score it."""
-    from zhibiao.transforms.decode import decode
-    from zhibiao.transforms.extract import extract_figures
+    """Read a golden document as the pipeline does (transforms/read.py), then score it."""
+    return score(folder.name, load_case(folder)[3], extract_case(folder))
 
-    raw, filename, meta, expected = load_case(folder)
-    decoded = decode(raw, filename=filename)
-    got = extract_figures(
-        decoded.text, region=meta.get("region"), year=meta.get("year"), title=decoded.title
+
+def extract_case(folder: Path) -> pd.DataFrame:
+    from zhibiao.transforms.read import read_document
+
+    raw, filename, meta, _ = load_case(folder)
+    return read_document(raw, hints_of(meta, filename))[1]
+
+
+def hints_of(meta: dict, filename: str):
+    """The source as an operator would register it: meta.yaml's region, year, date."""
+    import datetime as dt
+
+    from zhibiao.transforms.read import SourceHints
+
+    published = meta.get("published_on")
+    if isinstance(published, str):
+        published = dt.date.fromisoformat(published)
+    return SourceHints(
+        region=meta.get("region"), year=meta.get("year"), published_on=published, name=filename
     )
-    return score(folder.name, expected, got)
 
 
 def main() -> None:

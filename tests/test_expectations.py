@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-import time
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
@@ -312,22 +311,20 @@ def test_hand_labelled_figures_pass(folder):
 
 
 def test_allowed_units_cover_the_extractor_and_the_catalog():
-    lexicon = pytest.importorskip("zhibiao.transforms.lexicon")
-    catalog = pytest.importorskip("zhibiao.transforms.catalog")
+    """One unit table: every base unit the extractor emits and every catalog unit validates."""
     from zhibiao.expectations.checks import base_unit
+    from zhibiao.transforms import catalog, units
 
-    emitted = {base for base, _ in lexicon.UNITS.values()}
     listed = set(catalog.load_catalog()["unit"].map(base_unit))
-    assert (emitted | listed) - set(rules.ALLOWED_UNITS) == set()
+    assert (units.base_units() | listed) - set(rules.ALLOWED_UNITS) == set()
 
 
-def test_cost_per_document():
-    """One suite run per document, not per figure: a 150-row document takes ~0.3 s of CPU, not 150 runs."""
-    frame = pd.concat([clean_document()] * 9, ignore_index=True).iloc[:150]
+def test_one_suite_run_per_document_not_per_figure():
+    """The suites run once on the whole batch: 150 figures evaluate as many expectations as
+    18 (speed itself is measured by `make bench`, never asserted here)."""
+    small = clean_document()
+    frame = pd.concat([small] * 9, ignore_index=True).iloc[:150]
     frame["region"] = [f"县{i // 18}县" for i in range(150)]  # distinct keys, no conflicts
-    validate(frame)  # warm: GX import and suite registration are once per process
-    started = time.perf_counter()
     outcome = validate(frame)
-    seconds = time.perf_counter() - started
-    print(f"\nvalidation of a 150-row document: {seconds:.3f} s")
-    assert outcome.stats["rows"] == 150 and seconds < 5
+    assert outcome.stats["rows"] == 150
+    assert outcome.stats["expectations"] == validate(small).stats["expectations"]

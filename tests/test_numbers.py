@@ -2,7 +2,7 @@
 
 import pytest
 
-from zhibiao.transforms.numbers import find_quantities
+from zhibiao.transforms.extract.quantities import find_quantities
 
 
 @pytest.mark.parametrize(

@@ -2,7 +2,7 @@
 
 import pytest
 
-from zhibiao.transforms.periods import find_periods, period_key
+from zhibiao.transforms.extract.period_phrases import find_periods, period_key
 
 
 @pytest.mark.parametrize(

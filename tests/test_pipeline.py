@@ -158,14 +158,14 @@ def test_one_documents_unexpected_error_does_not_stop_the_run(harness, workdir, 
         "全年地区生产总值231.6亿元，增长9.8%。（爆）\n", encoding="utf-8"
     )
     shutil.copy(REPORT, data / "report.txt")
-    real_extract = steps.extract_document.fn
+    real_read = steps.read_document.fn
 
-    def extract_or_fail(text, *args, **kwargs):
-        if "（爆）" in text:  # a fault injected into one document's extraction
+    def read_or_fail(raw, hints):
+        if "（爆）".encode() in raw:  # a fault injected into one document's reading
             raise RuntimeError("injected fault\nsecond line")
-        return real_extract(text, *args, **kwargs)
+        return real_read(raw, hints)
 
-    monkeypatch.setattr(steps.extract_document, "fn", extract_or_fail)
+    monkeypatch.setattr(steps.read_document, "fn", read_or_fail)
     sources = _registry(
         tmp,
         [
@@ -180,14 +180,14 @@ def test_one_documents_unexpected_error_does_not_stop_the_run(harness, workdir, 
 
     assert by_source["quotes"]["status"] == "new" and by_source["quotes"]["figures_loaded"] == 4
     assert by_source["boom"]["status"] == "failed"
-    assert by_source["boom"]["stage"] == "extract"
+    assert by_source["boom"]["stage"] == "read"
     assert by_source["boom"]["error"] == (
-        "unexpected error in extract: RuntimeError: injected fault second line"
+        "unexpected error in read: RuntimeError: injected fault second line"
     )
     assert by_source["report"]["figures_loaded"] >= 130
     with duckdb.connect(str(db), read_only=True) as con:
         reason = con.execute(
-            "select reason from quarantine where source_id = 'boom' and stage = 'extract'"
+            "select reason from quarantine where source_id = 'boom' and stage = 'read'"
         ).fetchall()
         documents = con.execute(
             "select status from documents d where d.source_id = 'boom'"

@@ -55,20 +55,20 @@ def extract(
     """Figures of local files, no database: the observations columns plus `document`."""
     import pandas as pd
 
-    from zhibiao.transforms.decode import DecodeError, decode_file
-    from zhibiao.transforms.extract import extract_figures
+    from zhibiao.transforms.decode import DecodeError
+    from zhibiao.transforms.read import SourceHints, read_document
 
     if fmt not in ("csv", "jsonl"):
         raise typer.BadParameter("--format must be csv or jsonl")
     frames, failed = [], 0
     for path in files:
         try:
-            decoded = decode_file(path)
+            hints = SourceHints(region=region, year=year, name=path.name)
+            _, figures = read_document(path.read_bytes(), hints)
         except DecodeError as exc:
             typer.echo(f"zhibiao extract: {path}: {exc}", err=True)
             failed += 1
             continue
-        figures = extract_figures(decoded.text, region=region, year=year)
         figures.insert(0, "document", str(path))
         frames.append(figures)
     out = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()

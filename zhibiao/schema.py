@@ -29,3 +29,10 @@ QUALIFIERS = ("eq", "ge", "gt", "le", "lt", "approx")
 PERIOD_TYPES = ("year", "half", "quarter", "month", "ytd")
 
 UNMAPPED = "unmapped"
+
+# The base units of the measures other than level: a growth is in percent, a pp change in
+# percentage points, a multiple in times (expectations check that each measure carries its own).
+PERCENT = "%"
+PP_UNIT = "百分点"
+TIMES_UNIT = "倍"
+MEASURE_UNITS = {"growth_pct": PERCENT, "pp_change": PP_UNIT, "multiple": TIMES_UNIT}

@@ -16,13 +16,13 @@ import pandas as pd
 
 from zhibiao.expectations import rules
 from zhibiao.schema import UNMAPPED
+from zhibiao.transforms import units
 
 # A target and an outturn (actual, preliminary, estimate, derived) of the same indicator are
 # different statements: parts are only added up within one of these families.
 TARGET_STATUSES = ("target",)
 CROSS_CHECKS = ("key_stated_once", "parts_add_up", "shares_sum_to_100", "shares_match_parts")
 _DECIMAL = re.compile(r"^-?\d+(?:\.(\d+))?$")
-_MAGNITUDE = re.compile(r"^(?:万亿|亿|万|百(?!分)|千(?![瓦克米]))")
 
 
 def enrich(figures: pd.DataFrame, catalog: pd.DataFrame | None) -> pd.DataFrame:
@@ -49,18 +49,10 @@ def enrich(figures: pd.DataFrame, catalog: pd.DataFrame | None) -> pd.DataFrame:
 
 
 def region_level(region: object) -> str:
-    """nation, province, prefecture or county, from the name (rules.REGION_SUFFIXES)."""
-    name = str(region) if isinstance(region, str) else ""
-    if name in rules.NATION_NAMES:
-        return "nation"
-    if name in rules.PROVINCE_LEVEL_CITIES:
-        return "province"
-    if name in rules.COUNTY_LEVEL_CITIES:
-        return "county"
-    for suffix, level in rules.REGION_SUFFIXES:
-        if name.endswith(suffix):
-            return level
-    return "unknown"
+    """nation, province, prefecture, county or unknown, as the region gazetteer says."""
+    from zhibiao.transforms.catalog import region_level as gazetteer_level
+
+    return gazetteer_level(region) if isinstance(region, str) and region else "unknown"
 
 
 def implied_period_type(period: pd.Series) -> pd.Series:
@@ -74,7 +66,7 @@ def implied_period_type(period: pd.Series) -> pd.Series:
 
 def base_unit(unit: object) -> object:
     """A catalog unit without its magnitude (亿元 → 元): figures carry base units."""
-    return _MAGNITUDE.sub("", unit) if isinstance(unit, str) else unit
+    return units.strip_magnitude(unit) if isinstance(unit, str) else unit
 
 
 def _with_catalog(df: pd.DataFrame, catalog: pd.DataFrame | None) -> pd.DataFrame:
@@ -99,19 +91,11 @@ def _with_catalog(df: pd.DataFrame, catalog: pd.DataFrame | None) -> pd.DataFram
     # A document states an indicator in its own unit of the same kind (452.6万亩 where the
     # catalog says 公顷, 98个 where it says 家): the extractor keeps what was printed, so
     # only a unit of another kind (亿元 for a count) is a wrong unit.
-    same_kind = (
-        df["unit"].map(UNIT_KIND).eq(df["catalog_unit"].map(UNIT_KIND))
-        & df["unit"].map(UNIT_KIND).notna()
-    )
+    same_kind = df["unit"].map(units.dimension).eq(df["catalog_unit"].map(units.dimension)) & df[
+        "unit"
+    ].map(units.dimension).isin(units.SAME_SERIES_DIMENSIONS)
     df.loc[same_kind, "catalog_unit"] = df.loc[same_kind, "unit"]
     return df
-
-
-UNIT_KIND = {
-    **dict.fromkeys(("亩", "公顷", "平方公里", "平方米"), "area"),
-    **dict.fromkeys(("吨", "公斤", "千克"), "mass"),
-    **dict.fromkeys("个 家 处 所 座 项 件 套 台 辆 张 只 头 条 批 宗".split(), "count"),
-}
 
 
 def _is_rate(df: pd.DataFrame) -> pd.Series:

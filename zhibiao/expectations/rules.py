@@ -10,6 +10,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from zhibiao.schema import MEASURE_UNITS, PP_UNIT, TIMES_UNIT
+from zhibiao.transforms import units
+
 # Period strings of DESIGN.md: 2023, 2024Q1, 2024H1, 2024M06, cumulative 2024M01-M09.
 # Non-capturing groups: pandas warns on capture groups in str.contains (STACK-NOTES §2).
 PERIOD_REGEX = r"^\d{4}(?:Q[1-4]|H[12]|M(?:0[1-9]|1[0-2])(?:-M(?:0[1-9]|1[0-2]))?)?$"
@@ -23,32 +26,18 @@ PERIOD_TYPE_PATTERNS = (
     ("month", r"^\d{4}M\d{2}$"),
 )
 
-# Base units a figure may carry once magnitudes are removed (230亿元 → 元, DESIGN.md §4).
-# A unit outside this list is usually a magnitude the normaliser missed (万元, 亿千瓦时) or a
-# word read as a unit; add a real unit here when one turns up rather than loosening the rule.
-MONEY_UNITS = ("元", "美元", "港元", "欧元")
-RATIO_UNITS = ("%", "‰", "百分点", "倍")
-COUNT_UNITS = (
-    # people and households
-    "人", "人次", "户", "名", "位", "例",
-    # things, projects, places (classifiers as Chinese reports use them)
-    "个", "项", "家", "套", "件", "所", "座", "处", "条", "台", "辆", "张", "间", "栋", "头",
-    "只", "株", "棵", "批", "宗", "笔", "篇", "部", "种", "类", "村", "册", "份", "块", "枚",
-    "艘", "场", "场次", "次", "床", "支", "队", "本", "县", "乡", "镇", "架次", "班次", "趟",
-    "车次", "口", "匹", "起",
-)  # fmt: skip
-PHYSICAL_UNITS = (
-    "千瓦", "千瓦时", "吨", "吨标准煤", "千克", "公斤", "立方米", "平方米", "平方公里", "公顷",
-    "亩", "公里", "千米", "米", "标准箱", "吨公里", "人公里", "年", "岁", "天", "小时", "分钟",
-    "月", "毫米", "℃", "克", "升", "元/平方米", "元/吨", "元/千瓦时",
-)  # fmt: skip
-# Intensities of the catalog (transforms/data/indicators.csv): beds per 1,000 people etc.
-INTENSITY_UNITS = ("张/千人", "人/千人", "件/万人", "1/10万", "吨标准煤/万元", "微克/立方米")
-ALLOWED_UNITS = MONEY_UNITS + RATIO_UNITS + COUNT_UNITS + PHYSICAL_UNITS + INTENSITY_UNITS
+# Units a figure may carry once magnitudes are removed (230亿元 → 元): the units of
+# transforms/data/units.csv, the one unit table of the project. A unit outside it is usually a
+# magnitude the normaliser missed (万元, 亿千瓦时) or a word read as a unit; add a real unit to
+# units.csv when one turns up rather than loosening the rule.
+ALLOWED_UNITS = tuple(sorted(units.table()))
 
 # Levels in these units count or measure something and cannot be negative. Money, ratios and
 # temperatures can (a loss, a natural growth rate of -0.6‰, -5℃), so they are left out.
-NON_NEGATIVE_UNITS = COUNT_UNITS + tuple(u for u in PHYSICAL_UNITS if u != "℃") + INTENSITY_UNITS
+SIGNED_DIMENSIONS = ("money", "ratio", "temperature")
+NON_NEGATIVE_UNITS = tuple(
+    sorted(u for u, row in units.table().items() if row.dimension not in SIGNED_DIMENSIONS)
+)
 # Catalog flows that are net changes or results and go negative in bad years: a loss, a net
 # repayment of loans, a fall in deposits. Every other stock or flow level is non-negative.
 SIGNED_CODES = (
@@ -59,9 +48,9 @@ SIGNED_CODES = (
 )
 
 # The unit each measure must carry (schema.MEASURES); a level carries its own unit.
-MEASURE_UNITS = {"growth_pct": "%", "pp_change": "百分点", "multiple": "倍"}
+MEASURE_UNITS = MEASURE_UNITS
 # Units that make no sense on a level: a change in points or a multiple stated as a level.
-NOT_LEVEL_UNITS = ("百分点", "倍")
+NOT_LEVEL_UNITS = (PP_UNIT, TIMES_UNIT)
 
 # Labels that name a rate or a share when the catalog cannot say (unmapped figures): stated
 # as a level in %, they lie within [0, 100]. The exceptions can legitimately pass 100% or go
@@ -140,28 +129,6 @@ PLAUSIBLE_LEVELS = (
         "a prefecture's population",
     ),
     Plausible("population_county", POPULATION, "county", 1e3, 5e6, "人", "a county's population"),
-)
-
-
-# How a region name says its level. Municipalities directly under the central government
-# carry 市 like prefectures but are provinces; county-level cities (米林市, 错那市 since 2023)
-# carry 市 too and have to be listed. Suffixes are tried in order, longest first.
-NATION_NAMES = ("全国", "中国", "全国合计")
-PROVINCE_LEVEL_CITIES = ("北京市", "天津市", "上海市", "重庆市")
-COUNTY_LEVEL_CITIES = ("米林市", "错那市")
-REGION_SUFFIXES = (
-    ("特别行政区", "province"),
-    ("自治区", "province"),
-    ("省", "province"),
-    ("自治州", "prefecture"),
-    ("地区", "prefecture"),
-    ("盟", "prefecture"),
-    ("州", "prefecture"),
-    ("市", "prefecture"),
-    ("自治县", "county"),
-    ("县", "county"),
-    ("旗", "county"),
-    ("区", "county"),
 )
 
 

@@ -84,11 +84,12 @@ def process_bytes(
     progress.stage = "snapshot"
     snapshot = steps.store_snapshot(settings, fetched)
     document = _document(source, fetched, snapshot)
-    progress.document, progress.stage = document, "decode"
+    progress.document, progress.stage = document, "read"
+    hints = steps.hints(
+        source, fetched.content_type, fetched.charset, fetched.final_url, fetched.fetched_at.date()
+    )
     try:
-        decoded = steps.decode_document(
-            fetched.body, fetched.content_type, fetched.charset, fetched.final_url
-        )
+        decoded, figures = steps.read_document(fetched.body, hints)
     except DecodeError as exc:
         _record_failure(settings, source, document, "decode", str(exc), run_id)
         return DocumentOutcome(
@@ -97,9 +98,6 @@ def process_bytes(
     document["title"] = decoded.title or source.title
     document["charset"] = decoded.encoding
     document["published_on"] = steps.published_on(source, decoded, fetched.fetched_at)
-    year = document["published_on"].year
-    progress.stage = "extract"
-    figures = steps.extract_document(decoded.text, source.region, year, decoded.title)
     progress.stage = "validate"
     return _validate_and_load(source, settings, document, figures, run_id)
 
@@ -135,18 +133,16 @@ def _reextract_document(row: dict, settings: Settings, run_id: str) -> DocumentO
         published_on=row["published_on"],
         title=row["title"],
     )
+    hints = steps.hints(source, row["content_type"], None, row["final_url"] or "")
     try:
         raw = snapshots.load(settings.data_dir, row["document_id"])
-        decoded = steps.decode_document(raw, row["content_type"], None, row["final_url"] or "")
+        decoded, figures = steps.read_document(raw, hints)
     except (snapshots.SnapshotError, DecodeError, OSError) as exc:
         return DocumentOutcome(
             source.id, "failed", row["document_id"], stage="reextract", error=str(exc)
         )
     document = {k: row[k] for k in _DOCUMENT_KEYS if k in row}
     document["title"] = decoded.title or row["title"]
-    figures = steps.extract_document(
-        decoded.text, source.region, row["published_on"].year, decoded.title
-    )
     return _validate_and_load(source, settings, document, figures, run_id, replace=True)
 
 

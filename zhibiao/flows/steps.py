@@ -17,9 +17,10 @@ from zhibiao import fetch as fetching
 from zhibiao import snapshots
 from zhibiao.registry import Source
 from zhibiao.settings import Settings
-from zhibiao.transforms import catalog
-from zhibiao.transforms.decode import Decoded, decode
-from zhibiao.transforms.extract import EXTRACTOR_VERSION, extract_figures
+from zhibiao.transforms import catalog, read
+from zhibiao.transforms.decode import Decoded
+from zhibiao.transforms.extract import EXTRACTOR_VERSION
+from zhibiao.transforms.read import SourceHints
 from zhibiao.warehouse import db, load, source_state
 
 
@@ -48,19 +49,28 @@ def fetch_source(source: Source, settings: Settings) -> fetching.FetchResult:
     return fetching.fetch(source.url, settings=settings, validators=previous)
 
 
-@task(name="decode", cache_policy=NONE)
-def decode_document(
-    raw: bytes, content_type: str | None, charset: str | None, name: str
-) -> Decoded:
+@task(name="read", cache_policy=NONE)
+def read_document(raw: bytes, hints: SourceHints) -> tuple[Decoded, pd.DataFrame]:
+    """Decode and extract: the one route of transforms/read.py, as one task."""
+    return read.read_document(raw, hints)
+
+
+def hints(
+    source: Source,
+    content_type: str | None,
+    charset: str | None,
+    name: str,
+    fetched_on: dt.date | None = None,
+) -> SourceHints:
+    """What the registry and the fetch say about a document, for read_document."""
     header = f"{content_type}; charset={charset}" if content_type and charset else content_type
-    return decode(raw, content_type=header, filename=name)
-
-
-@task(name="extract", cache_policy=NONE)
-def extract_document(
-    text: str, region: str, year: int | None, title: str | None = None
-) -> pd.DataFrame:
-    return extract_figures(text, region=region, year=year, title=title)
+    return SourceHints(
+        region=source.region,
+        published_on=source.published_on,
+        fetched_on=fetched_on,
+        content_type=header,
+        name=name,
+    )
 
 
 @task(name="validate", cache_policy=NONE)

@@ -10,6 +10,8 @@ from datetime import datetime
 import numpy as np
 import pandas as pd
 
+from zhibiao.transforms import units
+
 # ---- Thresholds (a statistician should be able to review these without the code) ----------
 # Level vs stated growth, by the indicator's growth_basis. Nominal growth and growth of
 # physical quantities (`none`) must agree with the change of the printed levels up to their
@@ -130,7 +132,6 @@ RATE_UNITS = ("%", "百分点", "‰")
 QUALIFIER_ZH = {"ge": "以上", "gt": "以上", "le": "以内", "lt": "以下", "approx": "左右", "eq": ""}
 QUALIFIER_EN = {"ge": "at least ", "gt": "more than ", "le": "at most ", "lt": "below "}
 QUALIFIER_EN |= {"approx": "about ", "eq": ""}
-UNIT_EN = {"元": "yuan", "人次": "visits", "人": "persons", "千瓦": "kW", "吨": "t", "百分点": "pp"}
 MEASURE_ZH = {"level": "总量", "growth_pct": "增速", "pp_change": "变动", "multiple": "倍数"}
 MEASURE_EN = {
     "level": "level",
@@ -190,7 +191,7 @@ def _amount(name: str, v: float, unit: str) -> dict:
     scale = next(
         ((d, w) for d, w in ((1e9, " billion"), (1e6, " million")) if abs(v) >= d), (1, "")
     )
-    en = f"{v / scale[0]:,.6g}{scale[1]} {UNIT_EN.get(unit, unit)}"
+    en = f"{v / scale[0]:,.6g}{scale[1]} {units.name_en(unit)}"
     en = f"{v:.6g}%" if unit == "%" else en
     return {f"{name}_zh": zh, f"{name}_en": en}
 

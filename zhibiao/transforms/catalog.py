@@ -9,89 +9,13 @@ from pathlib import Path
 
 import pandas as pd
 
+from zhibiao.transforms import lexicon, units
+
 DATA = Path(__file__).parent / "data"
 
-# ---- Normalisation shared by aliases and labels --------------------------------------------
-# Bracketed asides ((GDP), (不含农户), (按可比价格计算)) never decide which indicator a label
-# names; an unclosed one is a label cut off by the extractor.
-_BRACKETS = re.compile(r"\([^()]*\)|\[[^\[\]]*\]|【[^【】]*】|\([^)]*$")
-_DROP = re.compile(r"[\s“”‘’\"'《》〈〉「」『』]")
-# One spelling for abbreviations that prose and tables use interchangeably.
-_CANON = (("规模以上", "规上"), ("限额以上", "限上"))
-_EDGE_PUNCT = "，,。.;；:：、"
-
-# ---- Words a label may carry around its indicator name without changing the indicator ------
-# Scope of the whole document's region, status words, verbs and predicate words: the extractor
-# keeps some of them, and none of them selects a different series. Words that do select one
-# (人均, 城镇, 农村, 占比, 比重, 环比, 中位数, 新增 on a stock …) are deliberately absent.
-_NOISE_WORDS = (
-    # the region as a whole
-    "全市 全区 全省 全州 全县 全国 全地区 全盟 我市 我区 我省 我州 我县 本市 本区 本县 本省 "
-    "全社会 地方 金融机构 银行业金融机构 本外币 各项 各类 该市 该县 该区 "
-    # time
-    "全年 年末 年底 年内 年初 当年 本年 今年 上年 同期 上年同期 期末 月末 季末 截至 截止 "
-    "截至目前 年度 "
-    # status (the caller records it separately)
-    "预计 初步核算 初步统计 力争 确保 争取 预期 目标 "
-    # verbs, quantifiers and qualifiers
-    "实现 完成 达到 达 突破 超过 保持 稳定在 控制在 为 是 有 共有 拥有 现有 累计 共 共计 合计 "
-    "总计 约 接近 近 超 接待 其中 分别 的 不低于 不少于 不超过 以上 以内 左右 "
-    # predicate nouns after the name (the measure is the caller's business)
-    "总量 总额 总规模 规模 总数 数量 数 完成额 完成值 实现值 金额 增速 增幅 涨幅 降幅 增长率 "
-    "增长 上涨 下降 同比 同比增长 比上年 较上年 比上年增长 水平 情况"
-).split()
-# 新增/新建 X is the period's addition to X: the same series when X is already a flow, a
-# different one (not the stock) when X is a stock or a rate.
-_FLOW_ONLY_WORDS = "新增 新建 建成 当年新增 全年新增".split()
-_PERIOD_WORDS = (
-    r"\d{4}年度?",
-    r"\d{1,2}(?:[-—–~至]\d{1,2})?月(?:份|末|底)?",
-    r"前?[一二三四1-4]季度",
-    r"第[一二三四1-4]季度",
-    r"[上下]半年",
-    r"[、,:;]",
-)
-
-# ---- Units: a level's unit must fit the indicator it is matched to --------------------------
-_UNIT_DIMENSIONS = {
-    **dict.fromkeys(("元", "美元", "人民币", "元人民币"), "money"),
-    **dict.fromkeys(("人", "人次", "名", "位"), "people"),
-    **dict.fromkeys(
-        "个 家 户 所 座 项 件 套 张 辆 台 部 条 处 头 只 匹 口 床 间 栋 艘 场 架次 头只 场次".split(),
-        "count",
-    ),
-    **dict.fromkeys(("吨", "千克", "公斤", "克", "斤"), "mass"),
-    **dict.fromkeys(("亩", "公顷", "平方公里", "平方千米", "平方米", "平米"), "area"),
-    **dict.fromkeys(("公里", "千米", "米"), "length"),
-    **dict.fromkeys(("千瓦时", "度", "瓦时", "KWH"), "energy"),
-    **dict.fromkeys(("千瓦", "瓦", "兆瓦", "KW", "MW"), "power"),
-    **dict.fromkeys(("立方米", "方", "升"), "volume"),
-    **dict.fromkeys(("人公里", "人千米"), "passenger_km"),
-    **dict.fromkeys(("吨公里", "吨千米"), "tonne_km"),
-    **dict.fromkeys(("%", "‰", "百分点", "个百分点", "倍"), "ratio"),
-    **dict.fromkeys(("岁",), "age"),
-    **dict.fromkeys(("年",), "years"),
-    **dict.fromkeys(("天", "日"), "days"),
-}
-_MAGNITUDES = ("万亿", "亿", "万", "千", "百", "十")
-# A label that names a family (商品房销售) and leaves the measure to the unit (1272套 / 9.5亿元
-# / 12万平方米): the unit picks the member by the word the catalog spells it with.
-_UNIT_SUFFIXES = {
-    "count": ("套数", "数量", "个数", "家数", "户数", "数"),
-    "people": ("人数", "人次"),
-    "money": ("额", "金额", "总额"),
-    "area": ("面积",),
-    "mass": ("产量",),
-    "energy": ("量",),
-    "power": ("容量",),
-}
-
-# ---- Regions ----------------------------------------------------------------------------
-# Common words that contain a region's name without naming it (推广西藏 is 推广 + 西藏).
-_REGION_GUARDS = ("推广", "复合肥", "阿里巴巴", "阿里云", "吉隆坡", "普洱茶", "沿海")
-# A short name followed by these is a town, road or street named after the county
-# (林芝镇 lies in 巴宜区, 下察隅镇 in 察隅县), not the county itself.
-_TOWN_AFTER = ("镇", "乡", "村", "路", "街", "大道")
+# The words and patterns the matcher normalises with are entries of data/lexicon.yaml
+# (catalog_*, region_guards, town_after_short_name); units and their dimensions come from
+# data/units.csv.
 
 
 # ---- Tables ------------------------------------------------------------------------------
@@ -119,12 +43,12 @@ def load_regions() -> pd.DataFrame:
 # ---- Indicators --------------------------------------------------------------------------
 def _normalize(text: str) -> str:
     s = unicodedata.normalize("NFKC", text)
-    s = _DROP.sub("", s)
-    s = _BRACKETS.sub("", s)
+    s = lexicon.regex("catalog_ignored_chars").sub("", s)
+    s = lexicon.regex("catalog_asides").sub("", s)
     s = s.upper()
-    for old, new in _CANON:
-        s = s.replace(old, new)
-    return s.strip(_EDGE_PUNCT)
+    for old, new in lexicon.mapping("catalog_abbreviations"):
+        s = s.replace(old, str(new))
+    return s.strip("".join(lexicon.words("catalog_edge_punctuation")))
 
 
 def indicator_aliases() -> dict[str, str]:
@@ -166,11 +90,11 @@ def _kinds() -> dict[str, str]:
 
 @lru_cache(maxsize=2)
 def _noise(flow: bool) -> re.Pattern[str]:
-    words = set(_NOISE_WORDS) | set(_region_forms())
+    words = set(lexicon.words("catalog_noise_words")) | set(_region_forms())
     if flow:
-        words |= set(_FLOW_ONLY_WORDS)
+        words |= set(lexicon.words("catalog_flow_only_words"))
     literal = sorted(words, key=len, reverse=True)
-    alternatives = [re.escape(w) for w in literal] + list(_PERIOD_WORDS)
+    alternatives = [re.escape(w) for w in literal] + [lexicon.source("catalog_period_words")]
     return re.compile("(?:" + "|".join(alternatives) + ")*")
 
 
@@ -200,14 +124,16 @@ def _match(s: str) -> str | None:
 
 
 def _dimension(unit: str | None) -> str | None:
+    """The dimension of a unit as printed or in base form (万千瓦 and 千瓦 are power)."""
     if not unit:
         return None
-    u = unicodedata.normalize("NFKC", unit).upper()
-    u = re.sub(r"[\s()·]", "", u)
+    u = re.sub(r"\s", "", unicodedata.normalize("NFKC", unit))
+    magnitudes = [m for m, _ in lexicon.mapping("magnitudes")]
     while u:
-        if u in _UNIT_DIMENSIONS:
-            return _UNIT_DIMENSIONS[u]
-        prefix = next((m for m in _MAGNITUDES if u.startswith(m) and len(u) > len(m)), None)
+        found = units.dimension(u)
+        if found:
+            return found
+        prefix = next((m for m in magnitudes if u.startswith(m) and len(u) > len(m)), None)
         if prefix is None:
             return None
         u = u[len(prefix) :]
@@ -243,8 +169,9 @@ def match_indicator(label: str, unit: str | None = None) -> str | None:
     s = _normalize(label)
     code = _match(s)
     dim = _dimension(unit)
-    if code is None and dim in _UNIT_SUFFIXES:
-        for suffix in _UNIT_SUFFIXES[dim]:
+    suffixes = dict(lexicon.mapping("catalog_unit_suffixes"))
+    if code is None and dim in suffixes:
+        for suffix in suffixes[dim]:
             code = _match(s + suffix)
             if code is not None:
                 break
@@ -288,13 +215,28 @@ def normalize_region(name: str) -> str | None:
     return found[0] if found else None
 
 
+@lru_cache(maxsize=1)
+def _region_rows() -> dict[str, tuple[str, str]]:
+    """Current name -> (level, parent), read once: the extractor asks per figure."""
+    table = _regions_table()
+    rows = table[table["level"] != "alias"]
+    return {n: (lv, p) for n, lv, p in rows[["name", "level", "parent"]].itertuples(index=False)}
+
+
 def parent_region(name: str) -> str | None:
     """The region above: 林芝市 -> 西藏自治区, 墨脱县 -> 林芝市 (what 全区/全市 refer to)."""
-    regions = load_regions()
-    row = regions[regions["name"] == normalize_region(name or "")]
-    if row.empty or not isinstance(row.iloc[0]["parent"], str):
-        return None
-    return row.iloc[0]["parent"] or None
+    row = _region_rows().get(normalize_region(name or "") or "")
+    return (row[1] or None) if row else None
+
+
+def region_level(name: str) -> str:
+    """nation, province, prefecture or county as regions.csv says; never guessed from the
+    name's suffix (米林市 is a county, 北京市 a province). `unknown` for a region the
+    gazetteer lacks."""
+    if name in lexicon.word_set("nation_names"):
+        return "nation"
+    row = _region_rows().get(normalize_region(name or "") or "")
+    return row[0] if row else "unknown"
 
 
 def find_regions(text: str) -> list[tuple[int, int, str]]:
@@ -306,7 +248,7 @@ def find_regions(text: str) -> list[tuple[int, int, str]]:
     found: list[tuple[int, int, str]] = []
     i = 0
     while i < len(text):
-        guard = next((g for g in _REGION_GUARDS if text.startswith(g, i)), None)
+        guard = next((g for g in lexicon.words("region_guards") if text.startswith(g, i)), None)
         if guard:
             i += len(guard)
             continue
@@ -327,9 +269,10 @@ def _region_at(text: str, i: int) -> tuple[int, int, str] | None:
         if hit is None:
             continue
         name, short = hit
-        if short and text.startswith(_TOWN_AFTER, end):
+        if short and text.startswith(lexicon.words("town_after_short_name"), end):
             continue
-        if not short and form.endswith("市") and text.startswith("场", end):
+        city = form.endswith(lexicon.words("city_suffix"))
+        if not short and city and text.startswith(lexicon.words("not_city_after"), end):
             continue  # 林芝市场 is 林芝 + 市场: fall through to the short form
         return (i, end, name)
     return None

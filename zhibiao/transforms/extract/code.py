@@ -1,0 +1,53 @@
+"""Stage 8, code: the catalog code of the indicator a label names, or `unmapped`.
+
+A wrong code silently corrupts a series; an unmapped figure costs a row in a review queue.
+So a label gets a code only when the catalog (data/indicators.csv) is certain of it.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+from zhibiao.schema import UNMAPPED
+from zhibiao.transforms import catalog, lexicon
+from zhibiao.transforms.extract.figure import Clause, Figure
+from zhibiao.transforms.extract.rules import rule
+
+
+def code_of(label: str, measure: str | None, unit: str) -> str | None:
+    """The level's unit picks the member of a family (商品房销售 套 vs 元) and refuses a match
+    it cannot be (粮食 in 亩 is no grain output); a rate's unit says nothing."""
+    if not label:
+        return None
+    level_unit = unit if measure == "level" else None
+    aside = lexicon.regex("label_aside")
+    for candidate in (label, *aside.findall(label), aside.sub("", label)):
+        code = catalog.match_indicator(candidate, unit=level_unit) if candidate else None
+        if code:
+            return code
+    return None
+
+
+@cache
+def _kinds() -> dict[str, str]:
+    frame = catalog.load_catalog()
+    return dict(zip(frame["code"], frame["kind"], strict=True))
+
+
+def indicator_kind(fig: Figure) -> str | None:
+    code = code_of(fig.label, fig.measure, fig.q.unit)
+    return _kinds().get(code) if code else None
+
+
+@rule("code")
+def catalog_indicator(clause: Clause, fig: Figure) -> Figure:
+    """地区生产总值, 生产总值 and GDP are one series: the catalog's alias match."""
+    fig.code = code_of(fig.label, fig.measure, fig.q.unit)
+    return fig
+
+
+@rule("code")
+def otherwise_unmapped(clause: Clause, fig: Figure) -> Figure:
+    """A label the catalog does not know keeps its label and gets no guessed code."""
+    fig.code = UNMAPPED
+    return fig

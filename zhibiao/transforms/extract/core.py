@@ -1,0 +1,164 @@
+"""The procedural core: sentences with inherited context, 分别 lists, paragraph memory.
+
+What is really procedural stays here: walking the sentences in order, remembering what the
+paragraph has said (a part that names only its region borrows the indicator before it),
+keeping 初步核算 in force over its breakdown, grouping the numbers a 分别 distributes, and
+handing each figure through the stages of rules.py. Everything a statistician would review
+is in the stage modules and in data/lexicon.yaml.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from zhibiao.schema import FIGURE_COLUMNS, PERCENT
+from zhibiao.transforms import lexicon
+from zhibiao.transforms.extract import (  # noqa: F401 - importing registers the rules
+    code,
+    label,
+    measure,
+    period,
+    qualifier,
+    region,
+    status,
+)
+from zhibiao.transforms.extract.document import read_document, with_title
+from zhibiao.transforms.extract.figure import Clause, Document, Figure, Group, Sentence
+from zhibiao.transforms.extract.numerals import spell_out_chinese_numerals
+from zhibiao.transforms.extract.period_phrases import find_periods
+from zhibiao.transforms.extract.quantities import Quantity, find_quantities, find_ratios
+from zhibiao.transforms.extract.rules import decide, refine
+from zhibiao.transforms.extract.sentences import iter_sentences
+from zhibiao.transforms.extract.text import clause_start
+
+
+def extract_figures(
+    text: str, *, region: str | None = None, year: int | None = None, title: str | None = None
+) -> pd.DataFrame:
+    """Figures of a whole document; `region`/`year` are the source's defaults and `title` the
+    document's title when the text does not open with it (an HTML <title>)."""
+    text = with_title(text, title)
+    doc = read_document(text, region=region, year=year)
+    rows: list[dict] = []
+    for clause in clauses(text, doc):
+        rows.extend(_rows(clause))
+    frame = pd.DataFrame(rows, columns=FIGURE_COLUMNS)
+    return frame.astype({"value": "float64", "value_high": "float64"})
+
+
+def clauses(text: str, doc: Document):
+    """Every sentence part as a Clause, with the paragraph's memory and 初步核算 in force."""
+    preliminary, previous, subject, memory = False, None, None, []
+    prelim_words = lexicon.words("preliminary_words")
+    for sentence in iter_sentences(text, year=doc.year, work_report=doc.work_report):
+        same_paragraph = previous is not None and previous.paragraph == sentence.paragraph
+        continued = same_paragraph and previous.text.endswith(lexicon.words("part_continues"))
+        if any(w in sentence.text for w in prelim_words):
+            preliminary = True
+        elif not sentence.text.startswith(lexicon.words("breakdown_opening")) and not continued:
+            preliminary = False
+        if not same_paragraph:
+            # figures said so far in this paragraph: a part or sentence with no label of its
+            # own (其中，二季度增长6.2% / 分县区看，巴宜区96.3亿元) borrows the last one
+            subject, memory = None, []
+        previous = sentence
+        subject = region.subject(sentence.text) or subject
+        clause = _clause(sentence, doc, preliminary, subject, memory)
+        yield clause
+        memory.extend(clause.own)
+
+
+def _clause(sentence: Sentence, doc: Document, preliminary, subject, memory) -> Clause:
+    text = spell_out_chinese_numerals(sentence.text)
+    default = region.sentence_region(sentence.text, subject, doc.region)
+    return Clause(text, sentence, doc, [], list(memory), [], preliminary, subject, default,
+                  find_periods(text))  # fmt: skip
+
+
+def _rows(clause: Clause) -> list[dict]:
+    clause.quantities = find_quantities(clause.text, clause)[1]
+    ratios = find_ratios(clause.text)
+    if not clause.quantities and not ratios:
+        return []
+    rows = []
+    for fig in _figures(clause):
+        rows.append(_row(fig, clause.sentence))
+    for ratio in ratios:
+        for part_label, raw in zip(ratio.labels, ratio.parts, strict=True):
+            q = Quantity(
+                ratio.start, ratio.end, float(raw), None, raw, PERCENT, PERCENT, False, PERCENT
+            )
+            fig = Figure(q, window="", lo=ratio.start, label=part_label, flags={"ratio_part"})
+            rows.extend(_row(one, clause.sentence) for one in build(clause, fig))
+    return rows
+
+
+def _figures(clause: Clause):
+    """Each quantity through the stages, a 分别 list as one group, in order."""
+    qs, text = clause.quantities, clause.text
+    i = 0
+    while i < len(qs):
+        q = qs[i]
+        lo = max(clause_start(text, q.start), qs[i - 1].end if i else 0)
+        window = text[lo : q.start]
+        if lexicon.words("distributive")[0] in window:
+            members = _group(text, qs, i)
+            group = Group(i, len(members), window, lo)
+            for position, member in enumerate(members):
+                own_lo = max(clause_start(text, member.start), qs[i + position - 1].end)
+                own_lo = lo if position == 0 else own_lo
+                fig = Figure(member, text[own_lo : member.start], own_lo, group, position)
+                yield from _finish(clause, fig)
+            i += len(members)
+            continue
+        yield from _finish(clause, Figure(q, window, lo))
+        i += 1
+
+
+def _finish(clause: Clause, fig: Figure):
+    for one in build(clause, fig):
+        clause.own.append(one)
+        yield one
+
+
+def build(clause: Clause, fig: Figure) -> list[Figure]:
+    """The stages, in the order of rules.STAGES (quantity was judged before); the label
+    stage may distribute one number over several indicators."""
+    fig = decide("measure", clause, fig)
+    out = []
+    for one in refine("label", clause, fig, "label"):
+        for stage in ("qualifier", "period", "status", "region", "code"):
+            one = decide(stage, clause, one)
+        out.append(one)
+    return out
+
+
+def _group(text: str, quantities: list[Quantity], i: int) -> list[Quantity]:
+    group = [quantities[i]]
+    join = lexicon.regex("group_join")
+    for q in quantities[i + 1 :]:
+        between = text[group[-1].end : q.start]
+        if not join.match(between) or measure.is_rate(q.unit) != measure.is_rate(group[0].unit):
+            break
+        group.append(q)
+    return group
+
+
+def _row(fig: Figure, sentence: Sentence) -> dict:
+    value, high, unit = measure.value_of(fig)
+    return {
+        "indicator_code": fig.code,
+        "indicator_label": fig.label,
+        "region": fig.region or "",
+        "period": fig.period or "",
+        "period_type": fig.period_type,
+        "measure": fig.measure,
+        "value": value,
+        "value_high": high,
+        "unit": unit,
+        "raw_value": fig.q.raw_value,
+        "raw_unit": fig.q.raw_unit,
+        "status": fig.status,
+        "qualifier": fig.qualifier,
+        "evidence": sentence.full or sentence.text,
+    }

@@ -1,0 +1,77 @@
+"""What a document says about itself: its title, year and region, before any sentence.
+
+The title, the dateline and the publisher line are evidence; the source's region and year
+are defaults, and the text overrides them only where it is explicit.
+"""
+
+from __future__ import annotations
+
+from zhibiao.transforms import catalog, lexicon
+from zhibiao.transforms.extract.figure import Document
+from zhibiao.transforms.extract.period_phrases import find_periods
+from zhibiao.transforms.extract.sentences import is_heading
+
+
+def with_title(text: str, title: str | None) -> str:
+    """The text with its title on top when the text does not open with it (an HTML <title>):
+    the title states the region and the period every sentence below inherits."""
+    if title and title.strip() not in text[:300]:
+        return title.strip() + "\n" + text
+    return text
+
+
+def read_document(text: str, *, region: str | None, year: int | None) -> Document:
+    """A work report is dated by its own title or dateline, else by the caller (its title
+    year is the plan year); a release's own title year wins over its publication year (the
+    2023 bulletin is out in 2024)."""
+    report = is_work_report(text)
+    if report:
+        doc_year = report_year(text) or year or document_year(text)
+    else:
+        doc_year = document_year(text) or year
+    doc_region = title_region(text) or region or ""
+    return Document(region=doc_region, year=doc_year, work_report=report)
+
+
+def is_work_report(text: str) -> bool:
+    """政府工作报告: review the year before, plan the year of the report."""
+    head = text[:400]
+    return any(w in head for w in lexicon.words("work_report_markers")) or head.lstrip().startswith(
+        lexicon.words("work_report_opening")
+    )
+
+
+def report_year(text: str) -> int | None:
+    """The year of a work report from its own title or dateline (——2025年1月14日在…会议上)."""
+    for line in text.split("\n")[:12]:
+        m = lexicon.regex("report_year").search(line.strip())
+        if m:
+            return int(m[1] or m[2])
+    return None
+
+
+def document_year(text: str) -> int | None:
+    """The reference year of a document from its title, not from its date line."""
+    lines = [ln for ln in text.split("\n")[:10] if ln.strip() and is_heading(ln)]
+    titled = [ln for ln in lines if any(w in ln for w in lexicon.words("title_words"))]
+    for line in titled + lines:  # headings only: a body sentence's year is no document's
+        if lexicon.regex("date_line_words").search(line) and line not in titled:
+            continue
+        years = [p.year for p in find_periods(line) if p.year]
+        if years:
+            return years[0]
+    return None
+
+
+def title_region(text: str) -> str | None:
+    """A bulletin of 西藏自治区 describes 西藏自治区: the region named in the title line
+    (never in a body line: 其中，成都市增长7.1% does not make a provincial release 成都's)."""
+    for line in text.split("\n")[:6]:
+        if (
+            len(line) <= 60
+            and lexicon.regex("title_region_line").search(line)
+            and not lexicon.regex("heading_stop").search(line)
+        ):
+            found = catalog.find_regions(line)
+            return found[0][2] if found else None
+    return None

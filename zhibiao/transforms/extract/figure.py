@@ -1,0 +1,92 @@
+"""What a rule sees: the clause a quantity stands in (with the context it inherits) and the
+figure being built, field by field."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from zhibiao.transforms.extract.quantities import Quantity
+
+
+@dataclass(frozen=True)
+class Document:
+    """What the whole document says about itself, or what its source says by default."""
+
+    region: str  # the document's region: its title's, else the source's
+    year: int | None  # reference year: a release's title year, a work report's year
+    work_report: bool
+    title: str | None = None
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """One sentence part with the context it inherits from the document."""
+
+    text: str  # the clause group read for figures (a sentence or one of its ；-parts)
+    index: int
+    paragraph: int
+    heading: str | None  # the nearest heading above
+    year: int | None  # year in force: heading year, else document year
+    suffix: str  # sub-year period in force from a heading or a leading adverbial ("M01-M06")
+    period_type: str
+    mode: str  # review, plan or release
+    full: str = ""  # the whole sentence up to 。！？: the evidence a person reads
+    earlier: str = ""  # the sentence's text before this part
+
+
+@dataclass
+class Group:
+    """A 分别 list: the quantities it distributes and what each one is of."""
+
+    start: int  # index of the first quantity of the group in the clause
+    size: int
+    window: str  # the words before the first quantity, 分别 included
+    lo: int  # where that window starts in the clause
+    labels: list[str] | None = None  # one per quantity, when the list names them
+    regions: list[str | None] | None = None
+
+
+@dataclass
+class Figure:
+    """A figure under construction; each stage fills its field."""
+
+    q: Quantity
+    window: str  # the words between the clause start (or the previous quantity) and q
+    lo: int  # where the window starts in the clause text
+    group: Group | None = None
+    position: int = 0  # index in the group
+    measure: str | None = None
+    sign: float = 1.0
+    label: str = ""
+    qualifier: str | None = None
+    status: str | None = None
+    period: str | None = None
+    period_type: str = "year"
+    region: str | None = None
+    code: str | None = None
+    after: str = ""  # the noun after the number, when the label came from there
+    region_hint: str | None = None  # a region the label stage found standing for the label
+    flags: set[str] = field(default_factory=set)  # inherited, quoted, change …
+    trace: list[str] = field(default_factory=list)
+
+    def set(self, **fields) -> Figure:
+        """Set fields and return the figure: a rule's one-line decision."""
+        for name, value in fields.items():
+            setattr(self, name, value)
+        return self
+
+
+@dataclass
+class Clause:
+    """A sentence part as the rules read it, with the figures said before it."""
+
+    text: str  # numerals spelled as digits
+    sentence: Sentence
+    document: Document
+    quantities: list[Quantity]
+    memory: list[Figure]  # figures of the paragraph before this part
+    own: list[Figure] = field(default_factory=list)  # figures of this part so far
+    preliminary: bool = False  # 初步核算 is in force
+    subject: str | None = None  # the paragraph's subject region
+    default_region: str = ""  # the sentence's region when no clause names one
+    periods: list = field(default_factory=list)  # period mentions of the text

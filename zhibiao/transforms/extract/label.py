@@ -1,0 +1,382 @@
+"""Stage 3, label: the indicator phrase a figure states, as the document words it.
+
+The words before the number, cleaned (label_text); after it for counts; from the 分别 list;
+from the figure it follows when it names none (…140亿元、增长17.7%). Rules marked `once` stop
+applying when an earlier rule has settled the label; the series rules at the end (zone,
+span, holiday, base year, month-on-month) apply to every label, since they say which series
+a figure belongs to.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+from zhibiao.transforms import catalog, lexicon, units
+from zhibiao.transforms.extract.figure import Clause, Figure
+from zhibiao.transforms.extract.label_text import clean_label, label_after, unquoted
+from zhibiao.transforms.extract.lists import borrow_label, distribute
+from zhibiao.transforms.extract.measure import is_rate
+from zhibiao.transforms.extract.rules import rule
+from zhibiao.transforms.extract.text import clause_before, clause_start
+
+
+def _settled(fig: Figure) -> bool:
+    return "labelled" in fig.flags
+
+
+def _settle(fig: Figure, label: str) -> Figure:
+    fig.label = label
+    fig.flags.add("labelled")
+    return fig
+
+
+def _previous(clause: Clause) -> list[Figure]:
+    """What an empty label may borrow from: this part's figures, else the paragraph's."""
+    return clause.own or list(clause.memory)
+
+
+@rule("label")
+def structure_part(clause: Clause, fig: Figure) -> Figure:
+    """三次产业结构为9.1:37.5:53.4: each part's label comes with the ratio (第一产业比重 …)."""
+    return _settle(fig, fig.label) if "ratio_part" in fig.flags else fig
+
+
+@rule("label")
+def change_of_indicator(clause: Clause, fig: Figure) -> Figure:
+    """耕地面积比上年减少0.3万公顷: the change of 耕地面积 is the …增量 series."""
+    if _settled(fig) or "change" not in fig.flags:
+        return fig
+    base = clean_label(lexicon.regex("absolute_change").sub("", fig.window))
+    if not base:
+        previous = clause.own or list(clause.memory)
+        base = previous[-1].label if previous else ""
+    return _settle(fig, base + lexicon.words("change_suffix")[0])
+
+
+@rule("label")
+def other_areas_rate(clause: Clause, fig: Figure) -> Figure:
+    """比全国国内生产总值5.0%的增速…: the quoted rate keeps the words before it."""
+    if _settled(fig) or "quoted" not in fig.flags:
+        return fig
+    return _settle(fig, clean_label(fig.window))
+
+
+@rule("label")
+def item_of_a_list(clause: Clause, fig: Figure) -> Figure:
+    """粮食、蔬菜、肉蛋奶产量分别…: each number takes its item of the list (lists.py)."""
+    if _settled(fig) or fig.group is None:
+        return fig
+    if fig.group.labels is None:
+        distribute(fig.group, [*clause.memory, *clause.own], fig.measure)
+    labels = fig.group.labels
+    return _settle(fig, labels[fig.position] if fig.position < len(labels) else "")
+
+
+@rule("label")
+def words_before_the_number(clause: Clause, fig: Figure) -> Figure:
+    """固定资产投资完成140亿元: the noun phrase before the number, predicate words stripped;
+    a growth's label also loses its comparison and growth words (比上年增长)."""
+    if _settled(fig):
+        return fig
+    label = clean_label(fig.window)
+    if fig.measure != "level" and label:
+        label = clean_label(lexicon.regex("growth_tail").sub("", label))
+    fig.label = label
+    return fig
+
+
+@rule("label")
+def region_standing_for_the_label(clause: Clause, fig: Figure) -> Figure:
+    """工布江达县23.5亿元 / 安多县增长15.3%: a region where the indicator should be borrows the
+    indicator of the parallel part before it, and owns the figure."""
+    if _settled(fig) or not fig.label:
+        return fig
+    region = catalog.normalize_region(fig.label)
+    borrowed = borrow_label([*clause.memory, *clause.own], fig.measure) if region else None
+    if not borrowed:
+        return fig
+    fig.flags.add("region_from_label")
+    fig.region_hint = region
+    return _settle(fig, borrowed)
+
+
+def _ends_with_verb(window: str) -> bool:
+    return bool(lexicon.regex("object_verb_end").search(window.strip()))
+
+
+@rule("label")
+def noun_after_a_count(clause: Clause, fig: Figure) -> Figure:
+    """制定了218项工作措施, 迎来了452.6万人次游客, 完成了62.4亿元的固定资产投资: the noun
+    after the number when a verb stands before it (or nothing names the figure)."""
+    if _settled(fig):
+        return fig
+    q, window, label = fig.q, fig.window, fig.label
+    after = label_after(clause.text, q.end)
+    if not after:
+        return fig
+    if not units.is_count(q.unit):
+        if (not label or _ends_with_verb(window)) and not is_rate(q.unit):
+            fig.after = after
+            fig.label = after
+        return fig
+    joined = window.strip("".join(lexicon.words("list_edge_joiners")))
+    took_prior = bool(clause.own) and clause.own[-1].after in (label, joined)
+    if not label or _ends_with_verb(window) or took_prior:
+        fig.after = after
+        fig.label = after
+    return fig
+
+
+def _unitless_subject(clause: Clause, lo: int) -> str:
+    """The indicator of the clause before, when it stated a number without a unit."""
+    before = clause_before(clause.text, lo)
+    digit = next((i for i, c in enumerate(before) if c.isdigit()), None)
+    return clean_label(before[:digit]) if digit is not None else ""
+
+
+@rule("label")
+def subject_of_a_number_without_unit(clause: Clause, fig: Figure) -> Figure:
+    """…突破100亿元大关，达到103.2亿元 / 指数为102.1，上涨2.1%: the clause before stated a
+    number that is no figure, and named the indicator."""
+    if _settled(fig) or fig.label:
+        return fig
+    own = clause.own
+    start = clause_start(clause.text, fig.lo)
+    if own and own[-1].q.end >= clause_start(clause.text, max(start - 1, 0)):
+        return fig
+    fig.label = _unitless_subject(clause, fig.lo)
+    return fig
+
+
+@rule("label")
+def label_of_the_figure_before(clause: Clause, fig: Figure) -> Figure:
+    """完成140亿元、增长17.7%: a figure that names nothing is of the indicator before it
+    (the last one that is not a pp change or a change); a second unit counts its own noun
+    (消除返贫风险218户822人: 人数)."""
+    previous = _previous(clause)
+    if _settled(fig) or fig.label or not previous:
+        return fig
+    suffix = lexicon.words("change_suffix")[0]
+    rated = [f for f in previous if f.measure != "pp_change" and not f.label.endswith(suffix)]
+    prior = (rated or previous)[-1]
+    fig.label = prior.label
+    fig.flags.add("borrowed")
+    if (
+        fig.measure == "level"
+        and prior.measure == "level"
+        and fig.q.unit not in (prior.q.unit, "%")
+    ):
+        fig.label += dict(lexicon.mapping("unit_nouns")).get(fig.q.unit, fig.q.unit)
+    else:
+        fig.flags.add("inherited")
+    return fig
+
+
+@rule("label")
+def generic_label_takes_its_noun(clause: Clause, fig: Figure) -> Figure:
+    """…等重点项目加快推进，共完成投资130亿元: a generic label (投资, 总量) takes the noun of
+    the figure before it, else the subject of the clause before it."""
+    if _settled(fig) or "borrowed" in fig.flags:
+        return fig
+    if fig.label not in lexicon.word_set("generic_labels"):
+        return fig
+    if clause.own and clause.own[-1].label:
+        prior = clause.own[-1].label
+        fig.label = prior if prior.endswith(fig.label) else prior + fig.label
+        return fig
+    subject = clause_before(clause.text, fig.lo)
+    subject = subject.rsplit(lexicon.words("generic_subject_separator")[0], 1)[-1]
+    subject = unquoted(lexicon.regex("verb_tail").sub("", subject))
+    if 2 <= len(subject) <= 16:
+        fig.label = subject + fig.label
+    return fig
+
+
+@rule("label")
+def urban_rural_breakdown(clause: Clause, fig: Figure) -> Figure:
+    """其中城市上涨0.2%，农村上涨0.7%: the breakdown of the indicator stated before."""
+    previous = _previous(clause)
+    words = lexicon.words("breakdown_by_residence")
+    if _settled(fig) or "borrowed" in fig.flags or not previous or fig.label not in words:
+        return fig
+    prior = previous[-1].label
+    for w in words:
+        if prior.startswith(w):
+            prior = prior[len(w) :]
+            break
+    fig.label += prior
+    return fig
+
+
+@rule("label")
+def share_of_the_figure_before(clause: Clause, fig: Figure) -> Figure:
+    """…增加值增长11.6%，占全县…的比重: a share of the indicator just stated."""
+    previous = _previous(clause)
+    if _settled(fig) or "borrowed" in fig.flags or not previous:
+        return fig
+    if fig.label.startswith(lexicon.words("share_label_prefix")):
+        fig.label = previous[-1].label + fig.label
+    return fig
+
+
+@rule("label")
+def pp_change_of_a_rate(clause: Clause, fig: Figure) -> Figure:
+    """…下降8.3%，降幅比1-9月收窄0.4个百分点 / 增长6.5%，高于全国1.5个百分点: a pp change of
+    a growth rate is the rate's (…增速)."""
+    previous = _previous(clause)
+    if _settled(fig) or fig.measure != "pp_change" or not previous:
+        return fig
+    suffix = lexicon.words("growth_rate_suffix")[0]
+    if fig.label in ("", *lexicon.words("rate_words")):
+        fig.label = previous[-1].label + suffix
+    elif "inherited" in fig.flags and previous[-1].measure == "growth_pct":
+        fig.label += suffix
+    return fig
+
+
+@rule("label")
+def pp_change_names_its_comparator(clause: Clause, fig: Figure) -> Figure:
+    """高于全国1.5个百分点 / 比上半年提高1.8个百分点: one series per comparator."""
+    if _settled(fig) or fig.measure != "pp_change":
+        return fig
+    base = lexicon.regex("pp_comparator").search(
+        clause.text[clause_start(clause.text, fig.q.start) : fig.q.start]
+    )
+    if base and base[0] not in fig.label:
+        fig.label += base[0]
+    return fig
+
+
+@rule("label")
+def second_count_of_one_label(clause: Clause, fig: Figure) -> Figure:
+    """38项创建指标有18项位居全区前列: a second level of one label and unit is its part."""
+    if _settled(fig) or "inherited" in fig.flags or fig.measure != "level":
+        return fig
+    if any(
+        f.label == fig.label and f.q.unit == fig.q.unit and f.measure == "level"
+        for f in _previous(clause)
+    ):
+        fig.label += (
+            label_after(clause.text, fig.q.end) or lexicon.words("repeated_label_suffix")[0]
+        )
+    return fig
+
+
+@rule("label")
+def one_growth_for_coordinated_indicators(clause: Clause, fig: Figure) -> Figure | list:
+    """招商引资到位资金和税收增幅达到30%: one growth stated for two indicators is one figure
+    each; 电力、热力生产和供应业增加值 is one industry, not three."""
+    if fig.measure != "growth_pct" or "inherited" in fig.flags or fig.group is not None:
+        return fig
+    coordinated = lexicon.regex("coordinated")
+    if not coordinated.search(fig.label):
+        return fig
+    items = [i for i in coordinated.split(fig.label) if i]
+    if not 2 <= len(items) <= 3 or any(not 2 <= len(i) <= 12 for i in items):
+        return fig
+    from zhibiao.transforms.extract.lists import has_head
+
+    if not all(catalog.match_indicator(i) or has_head(i) for i in items):
+        return fig
+    return [
+        dataclasses.replace(fig, label=item, flags=set(fig.flags), trace=list(fig.trace))
+        for item in items
+    ]
+
+
+# ---- Series: words elsewhere in the clause that make the figure another series -----------
+
+
+@rule("label")
+def zone_keeps_its_own_series(clause: Clause, fig: Figure) -> Figure:
+    """力争经开区地区生产总值…，工业总产值增幅达到25%以上: the zone's output, not the region's."""
+    zone = lexicon.regex("zone")
+    zones = list(zone.finditer(clause.text, 0, fig.q.start))
+    if not zones or not fig.label or zone.search(fig.label):
+        return fig
+    fig.label = zones[-1].group(0) + fig.label
+    return fig
+
+
+@rule("label")
+def month_on_month_growth(clause: Clause, fig: Figure) -> Figure:
+    """同比增长13.2%，环比增长3.5%: month-on-month growth is its own series (…环比)."""
+    suffix = lexicon.words("sequential_suffix")[0]
+    if fig.measure != "growth_pct" or not fig.label or suffix in fig.label:
+        return fig
+    window = clause.text[max(0, fig.q.start - 8) : fig.q.start]
+    cut = max(window.rfind(w) for w in lexicon.words("sequential_cut"))
+    if lexicon.regex("sequential").search(window[cut + 1 :]):
+        fig.label += suffix
+    return fig
+
+
+@rule("label")
+def span_total_or_average(clause: Clause, fig: Figure) -> Figure:
+    """过去五年…累计完成固定资产投资1120亿元, “十四五”以来年均增长8%: a figure over a span
+    names the span, so it stays off the annual series."""
+    spans = list(lexicon.regex("span").finditer(clause.text, 0, fig.q.start))
+    if not spans or fig.label.startswith(spans[-1][1]):
+        return fig
+    between = clause.text[spans[-1].end() : fig.q.start]
+    if not any(w in between for w in lexicon.words("span_sum_words")):
+        return fig
+    average = lexicon.words("span_average")[0]
+    prefix = average if average in between and average not in fig.label else ""
+    fig.label = spans[-1][1] + prefix + fig.label
+    return fig
+
+
+@rule("label")
+def growth_on_another_base_year(clause: Clause, fig: Figure) -> Figure:
+    """比2020年增长32.1%: growth over another base than the year before is another series."""
+    if fig.measure not in ("growth_pct", "pp_change", "multiple"):
+        return fig
+    window = clause.text[clause_start(clause.text, fig.q.start) : fig.q.start]
+    m = lexicon.regex("base_year").search(window)
+    year = clause.sentence.year
+    if not m or (year and int(m[1]) == year - 1):
+        return fig
+    named = lexicon.template("base_year_label").format(year=m[1])
+    if named not in fig.label:
+        fig.label += named
+    return fig
+
+
+@rule("label")
+def holiday_keeps_its_own_series(clause: Clause, fig: Figure) -> Figure:
+    """国庆黄金周期间全市接待游客56.3万人次: a holiday's figure is not the year's."""
+    scope = clause.sentence.earlier + clause.text[: fig.q.start]
+    holidays = list(lexicon.regex("holiday").finditer(scope))
+    if not holidays or not fig.label:
+        return fig
+    name = unquoted(holidays[-1][1])
+    if name in fig.label or not lexicon.regex("holiday_period_words").search(name):
+        return fig  # 国庆 or 桃花节 alone name a thing, not a time
+    if lexicon.regex("holiday_cause").search(scope[: holidays[-1].start()]):
+        return fig  # 受桃花节假期带动: a cause, not the time of the figure
+    fig.label = name + fig.label
+    return fig
+
+
+@rule("label")
+def region_is_its_own_column(clause: Clause, fig: Figure) -> Figure:
+    """西藏全区农村居民人均可支配收入 -> 农村居民人均可支配收入: the region is a column of its
+    own (林芝市巴宜区全年实现… loses the whole path)."""
+    rest = fig.label
+    while rest:
+        found = catalog.find_regions(rest[:8])
+        if not found or found[0][0] != 0 or len(rest) - found[0][1] < 2:
+            break
+        rest = lexicon.regex("whole_area_prefix").sub("", rest[found[0][1] :])
+    if rest != fig.label:
+        fig.label = clean_label(rest) or fig.label
+    return fig
+
+
+@rule("label")
+def index_base_is_no_part_of_the_name(clause: Clause, fig: Figure) -> Figure:
+    """居民消费价格指数（上年同期=100）: the base note goes, the index is a change."""
+    if "index_base_100" in fig.flags:
+        fig.label = lexicon.regex("index_base_note").sub("", fig.label)
+    return fig

@@ -1,0 +1,118 @@
+"""The label as text: the noun phrase in the words before a number, or after a count.
+
+Chinese official prose names the indicator before the number (固定资产投资完成140亿元) and
+after it for counts (制定了218项工作措施); what surrounds the name (the predicate, a period,
+a comparison base, a qualifier) is stripped by the label_* entries of the lexicon.
+"""
+
+from __future__ import annotations
+
+from zhibiao.transforms import lexicon
+
+_MAX_LABEL = 24
+
+# Pieces of a clause that are not the indicator, removed in this order.
+_NOT_LABEL = (
+    "label_period_prefix",
+    "label_comparison_base",
+    "label_last_year_prefix",
+    "label_change_words",
+    "label_multiple_base",
+    "label_quoted_target_prefix",
+    "label_qualifier_suffix",
+    "label_to_level_suffix",
+    "label_streak_words",
+    "label_from_base_suffix",
+    "label_region_particle_suffix",
+    "label_modal_suffix",
+    "label_other_area_prefix",
+)
+
+
+def strip_period(text: str) -> str:
+    """1-10月昆明、曲靖… -> 昆明、曲靖…: a leading period phrase is context, not content."""
+    return lexicon.regex("label_period_prefix").sub("", text)
+
+
+def _junk(text: str) -> str:
+    return lexicon.regex("label_junk").sub("", text)
+
+
+def clean_label(text: str) -> str:
+    """Strip predicate words at the end and opening verbs at the front."""
+    opened = max(text.rfind(b) for b in lexicon.words("unclosed_aside"))
+    if opened >= 0 and not any(c in text[opened:] for c in lexicon.words("closing_brackets")):
+        text = text[opened + 1 :]  # …增速加快（上年同期为下降: the aside is the clause
+    text = _junk(text)
+    for name in _NOT_LABEL:
+        text = lexicon.regex(name).sub("", text)
+    text = _junk(text)
+    trailing, leading = lexicon.words("predicate_words"), lexicon.words("leading_verbs")
+    opening = lexicon.regex("opening_verbs")
+    changed = True
+    while changed and text:
+        changed = False
+        for w in trailing:
+            if text.endswith(w) and len(text) > len(w):
+                text, changed = text[: -len(w)], True
+                break
+        for w in leading:
+            if text.startswith(w) and len(text) > len(w) + 1:
+                text, changed = text[len(w) :], True
+                break
+        m = opening.match(text)
+        if m and len(text) > m.end() + 1:
+            text, changed = text[m.end() :], True
+        text = _junk(text)
+    text = lexicon.regex("label_conjunction_prefix").sub("", text)
+    text = lexicon.regex("label_scope_prefix").sub("", text)
+    if (
+        text in lexicon.word_set("label_function_words")
+        or len(text) < 2
+        or text in lexicon.word_set("leading_verbs")
+        or opening.fullmatch(text)
+    ):
+        return ""  # a verb alone (实现, 完成了) names nothing
+    return _shorten(text)
+
+
+def _shorten(text: str) -> str:
+    """Long before-texts carry a whole clause; the label is the tail after the last 等/的/，."""
+    if len(text) <= _MAX_LABEL:
+        return text
+    for sep in lexicon.words("label_shorten_separators"):
+        i = text.rfind(sep)
+        if 0 <= i < len(text) - 2:
+            tail = text[i + 1 :]
+            if len(tail) <= _MAX_LABEL:
+                return tail
+    return text[-_MAX_LABEL:]
+
+
+def label_after(text: str, end: int) -> str:
+    """The noun phrase right after a count (218项工作措施 -> 工作措施), or ''."""
+    tail = lexicon.regex("label_after_aside").sub("", text[end:])
+    if tail.startswith(lexicon.words("label_after_particle")):
+        tail = tail[1:]
+    m = lexicon.regex("label_after_phrase").match(tail)
+    if not m:
+        return ""
+    phrase = m.group(0)
+    if phrase.startswith(lexicon.words("label_after_qualifier")):
+        return ""
+    if lexicon.regex("label_after_verb_first").match(phrase):
+        return ""
+    stop = lexicon.regex("label_after_stop").search(phrase, 1)
+    if stop:
+        phrase = phrase[: stop.start()]
+    phrase = phrase.strip("".join(lexicon.words("quote_marks")))
+    return phrase if len(phrase) >= 2 else ""
+
+
+def unquoted(text: str) -> str:
+    return text.strip("".join(lexicon.words("quote_marks")))
+
+
+def split_items(label: str) -> list[str]:
+    """粮食、蔬菜和肉类产量 -> its items."""
+    return [i for i in lexicon.regex("list_item_joiners").split(label) if i]

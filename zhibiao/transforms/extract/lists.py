@@ -1,0 +1,192 @@
+"""A 分别 list's labels: one label per figure from one list of names.
+
+粮食、蔬菜、肉蛋奶产量分别… shares the head 产量; 城乡居民人均可支配收入分别… is two
+figures, 城镇 and 农村; 第一、二、三产业增加值 restores the elided 第.
+"""
+
+from __future__ import annotations
+
+from zhibiao.transforms import catalog, lexicon
+from zhibiao.transforms.extract.label_text import split_items
+
+
+def expand_list(label: str, n: int) -> list[str] | None:
+    """Split a 分别 label into n labels: by 、/和/及/与, or by a pair word (城乡, 产销)."""
+    items = _elided_ordinals(split_items(label))
+    if len(items) == n and n > 1:
+        return _share_affixes(items)
+    if n == 3 and lexicon.regex("three_industries_shares").search(label):
+        return list(_in_order(lexicon.entry("three_industries_share_labels")["words"]))
+    if n == 2:
+        for pair, (a, b) in lexicon.mapping("pair_expansions"):
+            i = label.find(pair)
+            if i >= 0:
+                head, tail = label[:i], label[i + len(pair) :]
+                if pair in lexicon.word_set("pair_heads_replace_tail"):
+                    return [head + a, head + b]
+                return [head + a + tail, head + b + tail]
+    return None
+
+
+def _in_order(items) -> list[str]:
+    return [str(i) for i in items]
+
+
+def _elided_ordinals(items: list[str]) -> list[str]:
+    """第一、二、三产业增加值 -> 第一…, 第二…, 第三…: the 第 of the first numeral is shared."""
+    if len(items) > 1 and lexicon.regex("elided_ordinal").match(items[0]):
+        prefix = lexicon.words("ordinal_prefix")[0]
+        bare = lexicon.regex("bare_ordinal_numeral")
+        return [items[0]] + [(prefix + i if bare.match(i) else i) for i in items[1:]]
+    return items
+
+
+def _share_affixes(items: list[str]) -> list[str]:
+    """粮食、蔬菜、肉蛋奶产量 -> …产量 each; 民航客运、货邮吞吐量 -> 民航… each."""
+    coordinated = _coordinate_remainder(items)
+    if coordinated:
+        return coordinated
+    ordinal = lexicon.regex("ordinal_item")
+    ordinals = all(ordinal.fullmatch(i) for i in items[:-1])
+    head = None
+    if not ordinals:
+        head = next((h for h in lexicon.words("head_nouns") if items[-1].endswith(h)), None)
+    if head is None:
+        head = _parallel_head(items)  # 小学、初中、高中在校生 -> …在校生
+    out = list(items)
+    if head:
+        out = [i if i.endswith(head) or has_head(i) else i + head for i in out[:-1]] + [out[-1]]
+    first = out[0]
+    for j in range(1, len(out)):
+        prefix = _shared_prefix(first, out[j])
+        if prefix:
+            out[j] = prefix + out[j]
+    return out
+
+
+def _parallel_head(items: list[str]) -> str | None:
+    """Items of one length before a longer last one share the last one's remainder."""
+    lengths = {len(i) for i in items[:-1]}
+    if len(lengths) != 1:
+        return None
+    size = lengths.pop()
+    rest = items[-1][size:]
+    if len(items[-1]) > size + 1 and not any(i.endswith(rest) for i in items[:-1]):
+        return rest
+    return None
+
+
+def _coordinate_remainder(items: list[str]) -> list[str] | None:
+    """城镇和农村居民人均可支配收入: the modifiers share the rest of the last item."""
+    last = items[-1]
+    words = lexicon.words("coordinate_words")
+    word = next((w for w in words if last.startswith(w)), None)
+    if not word or not all(i in words for i in items[:-1]):
+        return None
+    rest = last[len(word) :]
+    return [i + rest for i in items[:-1]] + [last]
+
+
+def has_head(item: str) -> bool:
+    """An item that is an indicator name on its own (a catalog entry, or a noun of measure)."""
+    if catalog.match_indicator(item):
+        return True
+    headed = item.endswith(lexicon.words("head_nouns")) or item.endswith(
+        lexicon.words("headed_ends")
+    )
+    return headed and len(item) > 3
+
+
+def _shared_prefix(first: str, other: str) -> str:
+    words = lexicon.words("coordinate_words")
+    if not other.startswith(words):
+        return ""
+    for word in words:
+        i = first.find(word)
+        if i > 0:
+            prefix = first[:i]
+            return "" if other.startswith(prefix) else prefix
+    return ""
+
+
+# ---- What a 分别 list distributes: labels and regions ---------------------------------------
+
+
+def distribute(group, previous: list, measure: str) -> None:
+    """Fill group.labels and group.regions: from the list before 分别, from regions before it
+    and one label after it (墨脱县、察隅县分别完成固定资产投资…), or from the figures it refers
+    back to."""
+    from zhibiao.transforms.extract.label_text import clean_label, strip_period
+
+    window = group.window
+    cut = window.find(lexicon.words("distributive")[0])
+    before, predicate = strip_period(window[:cut]), window[cut:]
+    n = group.size
+    tail = lexicon.regex("growth_tail")
+    base = clean_label(tail.sub("", clean_label(before)))
+    group.regions = [None] * n
+    regions = region_list(before, n)
+    counted = None if regions else _regions_then_label(before, n)
+    if regions:
+        own = clean_label(tail.sub("", clean_label(predicate)))
+        # 朗县、察隅县分别下降3.1%和2.4%: the regions' indicator is the one just stated
+        group.labels = [own or borrow_label(previous, measure) or ""] * n
+        group.regions = regions
+        return
+    if counted:
+        group.regions = counted[0]
+        group.labels = [clean_label(tail.sub("", clean_label(counted[1])))] * n
+        return
+    labels = expand_list(base, n) if base else None
+    if labels is None:
+        prior = _prior_figures(previous, n)
+        if prior:
+            labels = [f.label for f in prior]
+            group.regions = [f.region for f in prior]
+        else:
+            labels = [base or ""] * n
+    group.labels = labels
+
+
+def region_list(before: str, n: int) -> list[str] | None:
+    """墨脱县、察隅县分别…: n regions and nothing else before 分别."""
+    lead = lexicon.regex("region_lead").match(before)
+    rest = before[lead.end() :] if lead else before
+    edges = "".join(lexicon.words("list_edge_punctuation"))
+    items = [i for i in lexicon.regex("list_region_joiners").split(rest.strip(edges)) if i]
+    if len(items) != n:
+        return None
+    names = [catalog.normalize_region(i) for i in items]
+    return names if all(names) else None
+
+
+def _regions_then_label(before: str, n: int) -> tuple[list[str], str] | None:
+    """昆明、曲靖、玉溪三市规模以上工业增加值 / 桑珠孜区、拉孜县农村居民人均可支配收入."""
+    text = before.strip("".join(lexicon.words("list_edge_punctuation")))
+    m = lexicon.regex("region_list_count").match(text)
+    if m:
+        names = region_list(m["regions"], n)
+        return (names, m["label"]) if names else None
+    items = [i for i in lexicon.regex("list_region_joiners").split(text) if i]
+    if len(items) != n:
+        return None
+    head = catalog.find_regions(items[-1])
+    if not head or head[0][0] != 0:
+        return None
+    last_region, label = head[0][2], items[-1][head[0][1] :]
+    names = [catalog.normalize_region(i) for i in items[:-1]]
+    return ([*names, last_region], label) if all(names) and label else None
+
+
+def _prior_figures(previous: list, n: int) -> list | None:
+    """分别 with no label of its own refers back to the last n levels of the sentence."""
+    levels = [f for f in previous if f.measure == "level" and "inherited" not in f.flags]
+    return levels[-n:] if len(levels) >= n else None
+
+
+def borrow_label(memory: list, measure: str) -> str | None:
+    """The label of the last figure of this measure that is not a region's name."""
+    for f in reversed(list(memory)):
+        if f.measure == measure and f.label and not catalog.normalize_region(f.label):
+            return f.label
+    return None

@@ -1,0 +1,182 @@
+"""Stage 2, measure: level, growth_pct, pp_change or multiple, and the sign of a change.
+
+The unit and the words right before the number decide: 增长10% is a growth, 下降0.1% a
+negative one, 提高0.8个百分点 a pp change, 是上年的2.5倍 a multiple, 提高到62.3% the level
+reached, 比上年减少0.3万公顷 a signed level of its own (…增量) series.
+"""
+
+from __future__ import annotations
+
+from zhibiao.schema import PERCENT, PP_UNIT, TIMES_UNIT
+from zhibiao.transforms import lexicon, units
+from zhibiao.transforms.extract.figure import Clause, Figure
+from zhibiao.transforms.extract.rules import rule
+
+
+def predicate(fig: Figure) -> str:
+    """The words that decide the measure: the group's window for a 分别 list."""
+    return fig.group.window if fig.group is not None else fig.window
+
+
+def _words(text: str) -> str:
+    """The last words before the number, without a rate's name (贡献率) or 增加值."""
+    words = text[-12:]
+    heads = list(lexicon.regex("nominal_head").finditer(words))
+    if heads:
+        words = words[heads[-1].end() :]
+    return lexicon.regex("not_growth_words").sub("", words)
+
+
+def _has(words: str, name: str) -> bool:
+    return any(w in words for w in lexicon.words(name))
+
+
+def _changed(words: str) -> bool:
+    """A change word or a comparison (同比) before the number."""
+    return any(_has(words, name) for name in ("growth_up", "growth_down", "comparison_words"))
+
+
+def _sign(words: str) -> float:
+    """增长…下降: the word nearest the number decides."""
+    if not _has(words, "growth_down"):
+        return 1.0
+    last_up = max((words.rfind(w) for w in lexicon.words("growth_up")), default=-1)
+    last_down = max((words.rfind(w) for w in lexicon.words("growth_down")), default=-1)
+    return 1.0 if last_up > last_down else -1.0
+
+
+@rule("measure")
+def bare_ratio_is_a_multiple(clause: Clause, fig: Figure) -> Figure:
+    """城乡居民收入比2.33: a ratio of two amounts, printed without a unit."""
+    return fig.set(measure="multiple") if fig.q.unit == TIMES_UNIT and not fig.q.raw_unit else fig
+
+
+@rule("measure")
+def structure_part_is_a_share(clause: Clause, fig: Figure) -> Figure:
+    """三次产业结构为9.1:37.5:53.4: each part is a share, a level in %."""
+    return fig.set(measure="level") if "ratio_part" in fig.flags else fig
+
+
+@rule("measure")
+def change_in_own_unit(clause: Clause, fig: Figure) -> Figure:
+    """比上年减少0.3万公顷: a change in the indicator's unit is a signed level (…增量)."""
+    if fig.group is not None or is_rate(fig.q.unit):
+        return fig
+    m = lexicon.regex("absolute_change").search(fig.window.strip())
+    if not m:
+        return fig
+    fig.flags.add("change")
+    down = m["verb"] in lexicon.word_set("absolute_change_down")
+    return fig.set(measure="level", sign=-1.0 if down else 1.0)
+
+
+@rule("measure")
+def other_areas_rate_quoted(clause: Clause, fig: Figure) -> Figure:
+    """比全国国内生产总值5.0%的增速高1.9个百分点: the other area's growth, quoted."""
+    if fig.group is not None or fig.q.unit != PERCENT:
+        return fig
+    after = clause.text[fig.q.end :]
+    if lexicon.regex("quoted_rate_after").match(after) and lexicon.regex("other_area").search(
+        fig.window
+    ):
+        fig.flags.add("quoted")
+        return fig.set(measure="growth_pct")
+    return fig
+
+
+@rule("measure")
+def level_reached(clause: Clause, fig: Figure) -> Figure:
+    """城镇化率提高到62.3%, 增至: the quantity after 提高到/降至 is the new level."""
+    if not lexicon.regex("to_level").search(predicate(fig)):
+        return fig
+    return fig.set(measure="level")
+
+
+@rule("measure")
+def narrowing_decline_is_a_rise(clause: Clause, fig: Figure) -> Figure:
+    """降幅收窄0.4个百分点: the rate of decline narrowed, so the rate rose (+0.4)."""
+    words = _words(predicate(fig))
+    if fig.q.unit != PP_UNIT or not lexicon.regex("rate_decline_words").search(words):
+        return fig
+    narrowed = lexicon.regex("narrowing_words").search(words)
+    return fig.set(measure="pp_change", sign=1.0 if narrowed else -1.0)
+
+
+@rule("measure")
+def points_are_a_pp_change(clause: Clause, fig: Figure) -> Figure:
+    """提高0.8个百分点, 回落0.1个百分点: a change in percentage points, signed by its verb."""
+    if fig.q.unit != PP_UNIT:
+        return fig
+    return fig.set(measure="pp_change", sign=_sign(_words(predicate(fig))))
+
+
+@rule("measure")
+def times_after_growth_is_growth(clause: Clause, fig: Figure) -> Figure:
+    """增长1.3倍 is a growth of 130%; 是上年的2.5倍 is a multiple."""
+    if fig.q.unit != TIMES_UNIT:
+        return fig
+    words = _words(predicate(fig))
+    if _changed(words) and not _has(words[-6:], "multiple_marker"):
+        return fig.set(measure="growth_pct", sign=_sign(words))
+    return fig.set(measure="multiple")
+
+
+@rule("measure")
+def percent_after_growth_is_growth(clause: Clause, fig: Figure) -> Figure:
+    """比上年增长9.5%, 下降0.1%, 同比5.2%: a percent after a change word is a growth rate."""
+    if fig.q.unit != PERCENT:
+        return fig
+    words = _words(predicate(fig))
+    return fig.set(measure="growth_pct", sign=_sign(words)) if _changed(words) else fig
+
+
+@rule("measure")
+def growth_target_after_growth(clause: Clause, fig: Figure) -> Figure:
+    """…增长7.2%、达到46.83亿元，高于年初确定的7%的预期目标: a bare percent whose clause names
+    no indicator is of the indicator before it; when that indicator's growth was just stated,
+    the percent is a growth too (its target or comparator)."""
+    from zhibiao.transforms.extract.label_text import clean_label
+
+    if fig.q.unit != PERCENT or clean_label(fig.window) or not clause.own:
+        return fig
+    suffix = lexicon.words("change_suffix")[0]
+    rated = [f for f in clause.own if f.measure != "pp_change" and not f.label.endswith(suffix)]
+    prior = (rated or clause.own)[-1]
+    if any(f.label == prior.label and f.measure == "growth_pct" for f in clause.own):
+        return fig.set(measure="growth_pct")
+    return fig
+
+
+@rule("measure")
+def price_index_is_a_change(clause: Clause, fig: Figure) -> Figure:
+    """居民消费价格指数（上年同期=100）100.6: an index on a base of 100 is a change of 0.6%."""
+    if fig.q.unit != PERCENT or not 50 < fig.q.value < 200:
+        return fig
+    if not any(w in fig.window for w in lexicon.words("price_index_words")):
+        return fig
+    fig.flags.add("index_base_100")
+    return fig.set(measure="growth_pct")
+
+
+@rule("measure")
+def otherwise_a_level(clause: Clause, fig: Figure) -> Figure:
+    """An amount, a count, a rate or a share stated as such (就业率97.97%, 230亿元)."""
+    return fig.set(measure="level")
+
+
+def value_of(fig: Figure) -> tuple[float, float | None, str]:
+    """The value, upper end and unit a row carries: 增长1.3倍 is 130 (%), an index of 100.6
+    is +0.6, 下降 flips the sign of the value and of a range's upper end."""
+    value, high, unit = fig.q.value * fig.sign, fig.q.value_high, fig.q.unit
+    if high is not None and fig.sign < 0:
+        high = -high
+    if unit == TIMES_UNIT and fig.measure == "growth_pct":
+        value, unit = value * 100, PERCENT
+        high = high * 100 if high is not None else None
+    if "index_base_100" in fig.flags:
+        value = round(value - 100, 6)
+    return value, high, unit
+
+
+def is_rate(unit: str) -> bool:
+    return units.dimension(unit) == "ratio"

@@ -1,0 +1,310 @@
+"""Stage 1, quantity: the numbers of a sentence that state quantities, as printed.
+
+Only a number followed by a unit of data/units.csv (read), %, ‰, 个百分点 or 倍 is a quantity;
+everything else (years, ordinals, codes such as G318 or 12345, numbers inside quotes and book
+titles) is not. The acceptance rules are registered like every other stage's rules, on a
+candidate figure, so that each is named, traced and pinned by a construction case.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+
+from zhibiao.schema import TIMES_UNIT
+from zhibiao.transforms import lexicon, units
+from zhibiao.transforms.extract.numerals import spell_out_chinese_numerals
+
+
+@dataclass(frozen=True)
+class Quantity:
+    """One printed quantity; start/end index the (numeral-normalised) sentence."""
+
+    start: int
+    end: int
+    value: float  # in the base unit; for %, ‰, 百分点 and 倍 the printed number
+    value_high: float | None  # upper end of a range
+    raw_value: str  # "1317.7", "3-5"
+    raw_unit: str  # "万人次", "%", "个百分点"
+    unit: str  # base unit: 元, 人次, %, ‰, 百分点, 倍 ...
+    more_than: bool  # 余/多 between number and unit
+    printed_unit: str = ""  # the unit word without its magnitude ("人次", "亿元" -> "元")
+
+
+_NUM = r"\d+(?:\.\d+)?"
+
+
+def _magnitude_alternation() -> str:
+    """万亿|亿|…|千(?!瓦|克|米)|百(?!分点): a magnitude that does not start a unit."""
+    parts = []
+    for mag, _ in lexicon.mapping("magnitudes"):
+        rests = [u[len(mag) :] for u in units.read_units() if u.startswith(mag) and u != mag]
+        guard = f"(?!{'|'.join(re.escape(r) for r in rests)})" if rests else ""
+        parts.append(re.escape(mag) + guard)
+    return "|".join(parts)
+
+
+@cache
+def _pattern() -> re.Pattern[str]:
+    mag = _magnitude_alternation()
+    unit = "|".join(re.escape(u) for u in units.read_units())
+    more = lexicon.alternation("more_than")
+    sep = lexicon.alternation("range_separators")
+    neg = lexicon.alternation("minus_signs")
+    return re.compile(
+        rf"(?P<neg>{neg})?(?P<lo>{_NUM})"
+        rf"(?:(?P<lounit>%|(?:{mag})?(?:{unit})|{mag})?(?:{sep})(?P<hi>{_NUM}))?"
+        rf"(?P<mag1>{mag})?(?P<more>{more})?(?P<mag2>{mag})?(?P<unit>{unit})"
+    )
+
+
+def quoted_spans(sentence: str) -> list[tuple[int, int]]:
+    """Spans of quoted names and titles: the numbers inside them are names (“11364”)."""
+    return [m.span() for m in lexicon.regex("quoted_name").finditer(sentence)]
+
+
+def inside(pos: int, spans: list[tuple[int, int]]) -> bool:
+    return any(a <= pos < b for a, b in spans)
+
+
+def _scale(match: re.Match) -> tuple[float, str, str]:
+    """Factor to the base unit, base unit, and the unit as printed with its magnitude."""
+    magnitudes = dict(lexicon.mapping("magnitudes"))
+    mags = [m for m in (match["mag1"], match["mag2"]) if m]
+    factor = 1.0
+    for m in mags:
+        factor *= magnitudes[m]
+    row = units.get(match["unit"])
+    return factor * row.factor, row.base, "".join(mags) + match["unit"]
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A number-and-unit match before the acceptance rules of stage 1 have judged it."""
+
+    text: str
+    match: re.Match
+    quotes: list[tuple[int, int]]
+
+    @property
+    def start(self) -> int:
+        return self.match.start("neg") if self.match["neg"] else self.match.start("lo")
+
+    @property
+    def before(self) -> str:
+        return self.text[self.start - 1] if self.start > 0 else ""
+
+    @property
+    def after(self) -> str:
+        return self.text[self.match.end() : self.match.end() + 4]
+
+    @property
+    def unit(self) -> str:
+        return self.match["unit"]
+
+
+def candidates(text: str) -> list[Candidate]:
+    quotes = quoted_spans(text)
+    return [Candidate(text, m, quotes) for m in _pattern().finditer(text)]
+
+
+def to_quantity(c: Candidate) -> Quantity:
+    m = c.match
+    factor, base, raw_unit = _scale(m)
+    sign = -1.0 if m["neg"] else 1.0
+    lo = sign * float(m["lo"]) * factor
+    hi = float(m["hi"]) * factor if m["hi"] else None
+    raw = ("-" if m["neg"] else "") + m["lo"] + (f"-{m['hi']}" if m["hi"] else "")
+    return Quantity(m.start(), m.end(), lo, hi, raw, raw_unit, base, bool(m["more"]), m["unit"])
+
+
+def find_quantities(sentence: str, clause=None) -> tuple[str, list[Quantity]]:
+    """The sentence with Chinese numerals spelled as digits, and its quantities in order:
+    the candidates stage 1 admits, lists that share one unit, and unitless ratios."""
+    from zhibiao.transforms.extract.rules import admit
+
+    text = spell_out_chinese_numerals(sentence)
+    found = [to_quantity(c) for c in candidates(text) if admit(clause, c) is not None]
+    found.extend(bare_ratios(text, found))
+    found.extend(shared_unit(text, found))
+    return text, sorted(found, key=lambda q: q.start)
+
+
+# ---- Quantities a list shares one unit with, and unitless ratios --------------------------
+
+
+@cache
+def _listed() -> re.Pattern[str]:
+    mag = _magnitude_alternation()
+    joiners = lexicon.alternation("list_joiners")
+    return re.compile(rf"(?<![\d.A-Za-z])(\d+(?:\.\d+)?)({mag})?(?:{joiners})$")
+
+
+def shared_unit(text: str, found: list[Quantity]) -> list[Quantity]:
+    """分别为55980、24562元 / 0.5万、2.3万人 / 0.3和1.1个百分点: a list closed by one unit."""
+    magnitudes = dict(lexicon.mapping("magnitudes"))
+    out: list[Quantity] = []
+    quotes = quoted_spans(text)
+    code = lexicon.regex("code_prefix_chars")
+    for q in found:
+        q_mag = q.raw_unit[: len(q.raw_unit) - len(q.printed_unit)]
+        per_printed = _per_printed_unit(q)
+        end = q.start
+        while m := _listed().search(text, 0, end):
+            if inside(m.start(), quotes) or any(f.start <= m.start() < f.end for f in found):
+                break
+            if m.start() > 0 and code.fullmatch(text[m.start() - 1]):
+                break  # 第1、2批: ordinals
+            mag = m[2] or ""
+            factor = (
+                per_printed / magnitudes.get(q_mag, 1) * magnitudes[mag] if mag else per_printed
+            )
+            raw_unit = mag + q.printed_unit if mag else q.raw_unit
+            out.append(
+                Quantity(m.start(), m.end() - 1, float(m[1]) * factor, None, m[1], raw_unit,
+                         q.unit, False, q.printed_unit)
+            )  # fmt: skip
+            end = m.start()
+    return out
+
+
+_FIRST_NUMBER = re.compile(r"-?\d+(?:\.\d+)?")
+
+
+def _per_printed_unit(q: Quantity) -> float:
+    """Base units per printed unit of a quantity (2.3万人 -> 10000)."""
+    printed = float(_FIRST_NUMBER.search(q.raw_value)[0])
+    return q.value / printed if printed else 1.0
+
+
+_BARE = re.compile(r"(?<![\d.])(\d+\.\d+)(?![\d.%‰])")
+
+
+def bare_ratios(text: str, found: list[Quantity]) -> list[Quantity]:
+    """城乡居民收入比由上年的2.40缩小到2.33: a ratio of two amounts, read as 倍."""
+    out: list[Quantity] = []
+    clause_end = lexicon.regex("clause_break")
+    for name in lexicon.regex("unitless_ratio_names").finditer(text):
+        end = clause_end.search(text, name.end())
+        stop = end.start() if end else len(text)
+        for m in _BARE.finditer(text, name.end(), stop):
+            if _followed_by_unit(text, m.end()):
+                continue
+            if not any(q.start <= m.start() < q.end for q in found):
+                value = float(m[1])
+                out.append(
+                    Quantity(m.start(), m.end(), value, None, m[1], "", TIMES_UNIT, False, "")
+                )
+    return out
+
+
+def _followed_by_unit(text: str, end: int) -> bool:
+    nxt = text[end : end + 1]
+    return bool(nxt) and (nxt in lexicon.word_set("numeral_big_places") or any(
+        u.startswith(nxt) for u in units.read_units()))  # fmt: skip
+
+
+# ---- Structure ratios: 三次产业结构为9.1:37.5:53.4 ---------------------------------------
+
+
+@cache
+def _ratio() -> re.Pattern[str]:
+    colon = f"(?:{lexicon.alternation('ratio_separators')})"
+    return re.compile(rf"(?P<parts>{_NUM}(?:{colon}{_NUM}){{1,4}})(?!\d|\.|{colon})")
+
+
+@dataclass(frozen=True)
+class Ratio:
+    start: int
+    end: int
+    parts: tuple[str, ...]
+    labels: tuple[str, ...]
+
+
+def find_ratios(sentence: str) -> list[Ratio]:
+    """Ratios whose parts structure_ratio_parts names; an unnamed a:b is no figure (a time)."""
+    found = []
+    for m in _ratio().finditer(sentence):
+        parts = tuple(re.split(lexicon.alternation("ratio_separators"), m["parts"]))
+        before = sentence[max(0, m.start() - 40) : m.start()]
+        for word, labels in lexicon.mapping("structure_ratio_parts"):
+            if word in before and len(labels) == len(parts):
+                found.append(Ratio(m.start(), m.end(), parts, tuple(labels)))
+                break
+    return found
+
+
+# ---- Stage 1 rules: which candidates are quantities ---------------------------------------
+from zhibiao.transforms.extract.rules import rule  # noqa: E402
+
+
+@rule("quantity")
+def not_part_of_a_code(clause, c: Candidate):
+    """G318, 第3批, 1.5.3: a letter, 第 or a dot in front makes the number part of a name."""
+    return None if c.before and lexicon.regex("code_prefix_chars").fullmatch(c.before) else c
+
+
+@rule("quantity")
+def not_a_span_of_numbers(clause, c: Candidate):
+    """2019-2023: a minus right after a digit is a dash between two numbers, not a sign."""
+    return None if c.match["neg"] and c.before.isdigit() else c
+
+
+@rule("quantity")
+def not_inside_quotes(clause, c: Candidate):
+    """“11364”发展思路, 《…2024年…》: a number inside quotes or a title is a name."""
+    return None if inside(c.match.start("lo"), c.quotes) else c
+
+
+@rule("quantity")
+def not_a_milestone(clause, c: Candidate):
+    """突破100亿元大关，达到103.2亿元: the milestone passed is not the figure."""
+    return None if lexicon.regex("milestone_after").match(c.after) else c
+
+
+@rule("quantity")
+def not_a_class_boundary(clause, c: Candidate):
+    """2000万元及以上的工业法人单位, 60岁及以上人口: a size class, not a stated amount."""
+    row = units.get(c.unit)
+    boundary = lexicon.regex("class_boundary").match(c.text, c.match.end())
+    return None if boundary and row is not None and row.size_class else c
+
+
+@rule("quantity")
+def not_a_duration(clause, c: Candidate):
+    """用3个月时间, 5个工作日: 个 before a unit of time counts time, not things."""
+    counts = units.get(c.unit)
+    if counts and counts.count and c.after.startswith(lexicon.words("duration_after_count")):
+        return None
+    return c
+
+
+@rule("quantity")
+def not_the_start_of_a_longer_word(clause, c: Candidate):
+    """12部门, 公布名单, 人民: the "unit" is the first character of a longer word."""
+    nxt = c.after[:1]
+    return None if nxt and (c.unit + nxt) in lexicon.word_set("unit_starts_longer_word") else c
+
+
+@rule("quantity")
+def not_a_rank(clause, c: Candidate):
+    """位居全国前10名: a rank, not a count of people."""
+    people = units.dimension(c.unit) == "people"
+    return None if people and c.before in lexicon.word_set("rank_before") else c
+
+
+@rule("quantity")
+def not_followed_by_a_latin_letter(clause, c: Candidate):
+    """5G, 4A级: a letter after the number makes it a name."""
+    nxt = c.after[:1]
+    return None if nxt.isascii() and nxt.isalpha() else c
+
+
+@rule("quantity")
+def degree_is_energy_only_beside_electricity(clause, c: Candidate):
+    """用电量12.3亿度 is energy; 30度 elsewhere is a temperature or an angle."""
+    if c.unit not in lexicon.word_set("energy_only_beside_electricity"):
+        return c
+    window = c.text[max(0, c.match.start() - 12) : c.match.start()]
+    return c if any(w in window for w in lexicon.words("energy_context")) else None

@@ -1,0 +1,150 @@
+"""Stage 7, region: which region a figure describes.
+
+A region that opens the clause or the sentence owns its figures (分县看，墨脱县…); 全县/该县
+refer back to the paragraph's county; 全区/全市 name the whole region of that type above the
+document's; 全国 is the country; a region named as a source (经拉萨市统计局…) or inside a
+place's name (米林机场) owns nothing; otherwise the figure before it, else the document.
+"""
+
+from __future__ import annotations
+
+from zhibiao.transforms import catalog, lexicon
+from zhibiao.transforms.extract.figure import Clause, Figure
+from zhibiao.transforms.extract.rules import rule
+from zhibiao.transforms.extract.text import clause_start
+
+
+def is_source(text: str, mention: tuple[int, int, str]) -> bool:
+    """A region named as a source (经拉萨市统计局…) or inside a place's name (米林机场)."""
+    a, b, _ = mention
+    if lexicon.regex("place_name_after").match(text, b):
+        return True
+    if lexicon.regex("source_after").match(text, b):
+        return True
+    return text[max(0, a - 2) : a].endswith(lexicon.words("source_before"))
+
+
+def whole_of_type(region: str, kind: str) -> str:
+    """The region of that type at or above `region`: 全区 from 墨脱县 is 西藏自治区."""
+    current, seen = region, set()
+    while current and current not in seen:
+        if current.endswith(kind):
+            return current
+        seen.add(current)
+        current = catalog.parent_region(current) or ""
+    return region
+
+
+def subject(sentence: str) -> str | None:
+    """A region that opens a sentence (墨脱县持续做大茶产业，…) is its subject."""
+    found = [m for m in catalog.find_regions(sentence[:12]) if not is_source(sentence, m)]
+    if found and found[0][0] <= 1:
+        return found[-1][2] if found[-1][0] == found[0][1] else found[0][2]  # 林芝市巴宜区
+    m = lexicon.regex("apposition").match(sentence)
+    if m:
+        return catalog.normalize_region(m[1]) or m[1]
+    m = lexicon.regex("place_form").match(sentence)
+    return m[1] if m and m[1] not in lexicon.word_set("not_places") else None
+
+
+def sentence_region(text: str, paragraph_subject: str | None, document_region: str) -> str:
+    """The sentence's own subject, or the paragraph's when the sentence says 全县/该县."""
+    own = subject(text)
+    if own:
+        return own
+    if paragraph_subject:
+        kinds = {kind for word, kind in lexicon.mapping("anaphora") if word in text}
+        if any(paragraph_subject.endswith(k) for k in kinds):
+            return paragraph_subject
+    return document_region
+
+
+@rule("region")
+def structure_part_is_the_sentences(clause: Clause, fig: Figure) -> Figure:
+    """三次产业结构为…: the shares are the sentence's region's."""
+    return fig.set(region=clause.default_region) if "ratio_part" in fig.flags else fig
+
+
+@rule("region")
+def list_of_regions(clause: Clause, fig: Figure) -> Figure:
+    """墨脱县、察隅县分别完成…: each number belongs to its region of the list."""
+    group = fig.group
+    if group is None or not group.regions or fig.position >= len(group.regions):
+        return fig
+    return fig.set(region=group.regions[fig.position])
+
+
+@rule("region")
+def region_named_as_the_label(clause: Clause, fig: Figure) -> Figure:
+    """工布江达县23.5亿元: the region standing where the indicator should be owns it."""
+    return fig.set(region=fig.region_hint) if fig.region_hint else fig
+
+
+@rule("region")
+def area_of_a_quoted_rate(clause: Clause, fig: Figure) -> Figure:
+    """比全国…5.0%的增速: the rate belongs to the area it is quoted from."""
+    if "quoted" not in fig.flags:
+        return fig
+    area = lexicon.regex("other_area").search(fig.window)[1]
+    if area in lexicon.word_set("nation_name"):
+        return fig.set(region=area)
+    kind = dict(lexicon.mapping("whole_area_types")).get(area, "")
+    return fig.set(region=whole_of_type(clause.default_region, kind))
+
+
+def _head(clause: Clause, fig: Figure) -> str:
+    text = clause.text[clause_start(clause.text, fig.q.start) : fig.q.start]
+    lead = lexicon.regex("region_lead").match(text)
+    return text[lead.end() if lead else 0 :]
+
+
+@rule("region")
+def the_country(clause: Clause, fig: Figure) -> Figure:
+    """全国农村居民人均可支配收入…: the country's figure."""
+    if lexicon.regex("national").match(_head(clause, fig)):
+        return fig.set(region=lexicon.words("nation_name")[0])
+    return fig
+
+
+@rule("region")
+def whole_area_word(clause: Clause, fig: Figure) -> Figure:
+    """全区地区生产总值增长5.9% in a 林芝市 text is 西藏自治区's; 全市… is 林芝市's."""
+    m = lexicon.regex("whole_area").match(_head(clause, fig))
+    if not m:
+        return fig
+    kind = dict(lexicon.mapping("whole_area_types"))[m["word"]]
+    return fig.set(region=whole_of_type(clause.default_region, kind))
+
+
+@rule("region")
+def region_opening_the_clause(clause: Clause, fig: Figure) -> Figure:
+    """分县看，墨脱县23.5亿元 / 林芝市巴宜区…: the region the clause opens with owns the
+    figure (the most specific of a path); a region right before the number owns it too."""
+    start = clause_start(clause.text, fig.q.start)
+    text = clause.text[start : fig.q.start]
+    mentions = [m for m in catalog.find_regions(text) if not is_source(text, m)]
+    lead = lexicon.regex("region_lead")
+    for i in range(len(mentions) - 1, -1, -1):
+        a, b, name = mentions[i]
+        head = text[:a]
+        for pa, pb, _ in mentions[:i]:
+            head = head[:pa] + " " * (pb - pa) + head[pb:]
+        own = clause.text[start + b : start + b + 1].isdigit()
+        if own or lead.fullmatch(head.replace(" ", "")):
+            return fig.set(region=name)
+    return fig
+
+
+@rule("region")
+def region_of_the_figure_before(clause: Clause, fig: Figure) -> Figure:
+    """巴宜区接待游客462.7万人次，实现旅游收入38.9亿元: a subject holds for the comma clauses
+    of its part; a rate quoted in passing (比全国…的增速) is no subject."""
+    pool = [*clause.memory, *clause.own] if fig.group is not None else clause.own
+    own = [f for f in pool if "quoted" not in f.flags]
+    return fig.set(region=own[-1].region) if own else fig
+
+
+@rule("region")
+def region_of_the_sentence(clause: Clause, fig: Figure) -> Figure:
+    """The sentence's subject, the paragraph's (全县/该县), else the document's region."""
+    return fig.set(region=clause.default_region)

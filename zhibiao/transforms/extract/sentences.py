@@ -1,0 +1,125 @@
+"""Split a document into sentences that carry their context: heading, year, review or plan.
+
+Official documents state the year and the mood once, in a heading ("2023年工作回顾",
+"2024年工作安排", "2024年1-6月主要经济指标"), and every sentence below inherits them; a
+leading adverbial ("前三季度，…") holds for the rest of its paragraph.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from zhibiao.transforms import lexicon
+from zhibiao.transforms.extract.figure import Sentence
+from zhibiao.transforms.extract.period_phrases import find_periods
+
+_HEADING_MAX = 40
+
+
+@dataclass
+class _Context:
+    year: int | None
+    suffix: str = ""
+    period_type: str = "year"
+    mode: str = "release"
+    heading: str | None = None
+
+
+def is_heading(line: str) -> bool:
+    """A short line without sentence punctuation is a heading (titles, 一、…, （一）…)."""
+    line = line.strip()
+    if not line or len(line) > _HEADING_MAX:
+        return False
+    return not lexicon.regex("heading_stop").search(line) or bool(
+        lexicon.regex("numbered_heading").match(line) and len(line) < 30
+    )
+
+
+def _has(line: str, name: str) -> bool:
+    return any(w in line for w in lexicon.words(name))
+
+
+def _apply_heading(ctx: _Context, line: str, report_year: int | None) -> None:
+    ctx.heading = line.strip()
+    if (
+        lexicon.regex("full_date").search(line)
+        or lexicon.regex("date_only_line").match(line.strip())
+        or (lexicon.regex("date_line_words").search(line) and not _has(line, "title_words"))
+    ):
+        return  # a date under a title dates the release, not the period
+    periods = find_periods(line)
+    years = [p.year for p in periods if p.year]
+    if years:
+        ctx.year = years[0]
+    elif report_year and _has(line, "review_headings"):
+        ctx.year = report_year - 1  # 过去一年工作回顾 in the 2024 report reviews 2023
+    elif report_year and _has(line, "plan_headings"):
+        ctx.year = report_year
+    subs = [p for p in periods if p.suffix]
+    if subs:
+        ctx.suffix, ctx.period_type = subs[0].suffix, subs[0].period_type
+    elif years:
+        ctx.suffix, ctx.period_type = "", "year"
+    if _has(line, "review_headings"):
+        ctx.mode = "review"  # 2023年重点工作完成情况 reviews, though it names 重点工作
+    elif _has(line, "plan_headings"):
+        ctx.mode = "plan"
+    elif report_year and years and lexicon.regex("heading_plan_or_review").search(line):
+        ctx.mode = "plan" if years[0] >= report_year else "review"
+
+
+def iter_sentences(
+    text: str, *, year: int | None = None, work_report: bool = False
+) -> Iterator[Sentence]:
+    """Sentences in order; `year` is the document's reference year when headings give none.
+
+    In a work report `year` is the year of the report: its review part states the year
+    before, its plan part the year itself, whatever the headings spell out.
+    """
+    report_year = year if work_report else None
+    ctx = _Context(year=year)
+    index = 0
+    in_notes = False
+    notes, item = lexicon.regex("notes_heading"), lexicon.regex("note_item")
+    for para_no, line in enumerate(text.split("\n")):
+        line = line.strip()
+        if not line:
+            continue
+        in_notes = notes.match(line) is not None or (in_notes and item.match(line) is not None)
+        if in_notes:
+            continue
+        if is_heading(line):
+            _apply_heading(ctx, line, report_year)
+        para = _Context(ctx.year, ctx.suffix, ctx.period_type, ctx.mode, ctx.heading)
+        for full in lexicon.regex("full_sentence_end").split(line):
+            earlier = ""
+            for part in lexicon.regex("sentence_end").split(full):
+                part = part.strip()
+                if not part:
+                    continue
+                _leading_period(para, part)
+                yield Sentence(part, index, para_no, ctx.heading, para.year, para.suffix,
+                               para.period_type, ctx.mode, full.strip(), earlier)  # fmt: skip
+                earlier += part
+                index += 1
+
+
+def _leading_period(para: _Context, sentence: str) -> None:
+    """ "前三季度，…" / "6月份，…" opens a sentence and holds for the rest of its paragraph."""
+    periods = find_periods(sentence)
+    if not periods:
+        return
+    first = periods[0]
+    if sentence.startswith(lexicon.words("breakdown_opening")):
+        return  # 其中，三季度增长5.6%: a breakdown of its own clause, not the paragraph's period
+    digit = re.search(r"\d", sentence[first.end :])
+    at_clause_start = first.start <= 3 or lexicon.regex("clause_break").match(
+        sentence[first.start - 1]
+    )
+    if not at_clause_start or (first.start > 3 and digit is None):
+        return
+    if first.year:
+        para.year = first.year
+    para.suffix, para.period_type = first.suffix, first.period_type

@@ -1,0 +1,84 @@
+"""Stage 6, status: actual, preliminary, estimate or target.
+
+The plan part of a work report and 力争/确保/目标 make targets; 预计 makes estimates to the end
+of its sentence; 初步核算 makes its sentence and the breakdown after it preliminary; the rest
+is actual. A period after the document's year is a plan; a period before the sentence's year,
+in a 预计 sentence, is already known.
+"""
+
+from __future__ import annotations
+
+from zhibiao.transforms import lexicon
+from zhibiao.transforms.extract.figure import Clause, Figure
+from zhibiao.transforms.extract.rules import rule
+
+
+def _year(fig: Figure) -> int | None:
+    return int(fig.period[:4]) if fig.period and fig.period[:4].isdigit() else None
+
+
+@rule("status")
+def plan_part_is_target(clause: Clause, fig: Figure) -> Figure:
+    """2024年工作安排 …: every figure of a work report's plan part is a target."""
+    return fig.set(status="target") if clause.sentence.mode == "plan" else fig
+
+
+@rule("status")
+def target_quoted_after_the_figure(clause: Clause, fig: Figure) -> Figure:
+    """…完成年初确定的增长10%左右的预期目标: the figure the target quote ends with."""
+    if "ratio_part" in fig.flags:
+        return fig
+    return (
+        fig.set(status="target")
+        if lexicon.regex("quoted_target_after").match(clause.text[fig.q.end :])
+        else fig
+    )
+
+
+@rule("status")
+def target_words_before(clause: Clause, fig: Figure) -> Figure:
+    """主要预期目标是：…, 力争…, 确保…: a governing target word before the figure in its
+    sentence, or a target word in its own part."""
+    before = clause.sentence.earlier + clause.text[: fig.q.start]
+    part = clause.text[: fig.q.start]
+    for word in lexicon.words("not_target_words"):
+        part = part.replace(word, "")
+    if lexicon.regex("governing_target").search(before) or any(
+        w in part for w in lexicon.words("target_words")
+    ):
+        return fig.set(status="target")
+    return fig
+
+
+@rule("status")
+def estimate_words_before(clause: Clause, fig: Figure) -> Figure:
+    """预计全年地区生产总值增长10%: 预计 governs the rest of its sentence, across ；."""
+    before = clause.sentence.earlier + clause.text[: fig.q.start]
+    if not any(w in before for w in lexicon.words("estimate_words")):
+        return fig
+    year, sentence_year = _year(fig), clause.sentence.year
+    if year and sentence_year and year < sentence_year:
+        return fig.set(status="actual")  # …由上年的2.40缩小到2.33 in a 预计 sentence: known
+    return fig.set(status="estimate")
+
+
+@rule("status")
+def preliminary_accounting(clause: Clause, fig: Figure) -> Figure:
+    """初步核算，全年地区生产总值…；其中，第一产业增加值…: preliminary, with its breakdown."""
+    words = lexicon.words("preliminary_words")
+    if clause.preliminary or any(w in clause.text for w in words):
+        return fig.set(status="preliminary")
+    return fig
+
+
+@rule("status")
+def future_year_is_target(clause: Clause, fig: Figure) -> Figure:
+    """2025年…新建高标准农田2.5万亩 in a 2024 release is a plan."""
+    year, doc_year = _year(fig), clause.document.year
+    return fig.set(status="target") if year and doc_year and year > doc_year else fig
+
+
+@rule("status")
+def otherwise_actual(clause: Clause, fig: Figure) -> Figure:
+    """A figure stated as it is."""
+    return fig.set(status="actual")
