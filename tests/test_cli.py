@@ -9,7 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from zhibiao.schema import FIGURE_COLUMNS
+from zhibiao.schema import FIGURE_COLUMNS, SERIES_LABEL
 
 ROOT = Path(__file__).resolve().parents[1]
 REPORT = ROOT / "data" / "sources" / "linzhi-2024-government-work-report.txt"
@@ -26,7 +26,7 @@ def test_extract_csv_has_the_contract_columns_and_the_headline_figures():
     result = _zhibiao("extract", str(REPORT), "--format", "csv")
     assert result.returncode == 0, result.stderr
     rows = list(csv.DictReader(io.StringIO(result.stdout)))
-    assert list(rows[0]) == ["document", *FIGURE_COLUMNS]
+    assert list(rows[0]) == ["document", *FIGURE_COLUMNS, SERIES_LABEL]
     gdp = [r for r in rows if r["indicator_code"] == "gdp" and r["period"] == "2023"]
     assert {(r["measure"], float(r["value"]), r["status"]) for r in gdp} == {
         ("level", 23_000_000_000.0, "estimate"),
@@ -60,7 +60,9 @@ def test_extract_text_without_figures_is_an_empty_result(tmp_path):
     )
     result = _zhibiao("extract", str(text))
     assert result.returncode == 0, result.stderr
-    assert result.stdout.strip().splitlines() == [",".join(["document", *FIGURE_COLUMNS])]
+    assert result.stdout.strip().splitlines() == [
+        ",".join(["document", *FIGURE_COLUMNS, SERIES_LABEL])
+    ]
 
 
 def test_unknown_format_is_refused():

@@ -32,7 +32,6 @@ def test_period(text, year, suffix, period_type):
     "text",
     [
         "比2020年增长",  # the base of a comparison
-        "2020年以来",  # a start, not a period
         "是2019年的1.38倍",  # a base
         "增速比上半年加快",  # a base
         "占前三季度的51.2%",  # a base
@@ -46,3 +45,23 @@ def test_not_a_period(text):
 def test_period_key_spelling():
     assert period_key(2024, "M01-M09") == "2024M01-M09"
     assert period_key(2023, "") == "2023"
+    assert period_key(2024, "", 2021) == "2021-2024"
+
+
+@pytest.mark.parametrize(
+    ("text", "in_force", "published", "first", "last"),
+    [
+        ("2019-2023年", 2024, 2024, 2019, 2023),  # a span of years, as printed
+        ("2020年以来", 2023, 2024, 2020, 2023),  # open: to the year in force
+        ("“十四五”以来", 2024, 2025, 2021, 2024),
+        ("十三五期间", 2024, 2024, 2016, 2020),  # closed: the plan's five years
+        ("过去五年", 2024, 2024, 2019, 2023),  # counted back from the year of writing
+        ("过去一年", 2024, 2025, None, 2024),  # one year: no span
+        ("今年", 2023, 2024, None, 2023),  # the year the text speaks of
+        ("去年", 2024, 2025, None, 2024),  # a year before writing
+    ],
+)
+def test_span_and_relative_years(text, in_force, published, first, last):
+    mention = find_periods(text)[0]
+    year, _, _, first_year = mention.resolve(in_force, published)
+    assert (first_year, year) == (first, last)

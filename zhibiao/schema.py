@@ -10,7 +10,7 @@ FIGURE_COLUMNS: list[str] = [
     "indicator_code",  # catalog code, or "unmapped" when the label has no catalog entry
     "indicator_label",  # the label as the document states it, list items expanded
     "region",  # normalised region name (林芝 -> 林芝市)
-    "period",  # 2023, 2024Q1, 2024H1, 2024M06, 2024M01-M09
+    "period",  # 2023, 2024Q1, 2024H1, 2024M06, 2024M01-M09, a span of years 2021-2024
     "period_type",  # see PERIOD_TYPES
     "measure",  # see MEASURES
     "value",  # float, base unit (magnitude prefixes removed)
@@ -23,10 +23,16 @@ FIGURE_COLUMNS: list[str] = [
     "evidence",  # the sentence the figure came from
 ]
 
+# What, beyond its code, makes a figure's series (the warehouse's series_label): for a mapped
+# figure the words that qualify the indicator (环比, 比2020年, 国庆黄金周, 增速高于全国), for an
+# unmapped one its whole label. The extractor emits it after FIGURE_COLUMNS; a frame without it
+# (hand-built, older) gets the unmapped rule in the loader.
+SERIES_LABEL = "series_label"
+
 MEASURES = ("level", "growth_pct", "pp_change", "multiple")
 STATUSES = ("actual", "preliminary", "estimate", "target", "derived")
 QUALIFIERS = ("eq", "ge", "gt", "le", "lt", "approx")
-PERIOD_TYPES = ("year", "half", "quarter", "month", "ytd")
+PERIOD_TYPES = ("year", "half", "quarter", "month", "ytd", "span")
 
 UNMAPPED = "unmapped"
 

@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from zhibiao.expectations import rules
-from zhibiao.schema import UNMAPPED
+from zhibiao.schema import SERIES_LABEL, UNMAPPED
 from zhibiao.transforms import units
 
 # A target and an outturn (actual, preliminary, estimate, derived) of the same indicator are
@@ -169,10 +169,15 @@ def _check_keys(df: pd.DataFrame) -> None:
     mapped = df[df["indicator_code"].notna() & ~df["indicator_code"].isin((UNMAPPED, ""))]
     if mapped.empty:
         return  # nothing keyed (every figure unmapped): an empty map is typed float by pandas
-    key = ["indicator_code", "period", "measure", "status", "region"]
+    # the series key of the warehouse (load/stage.sql) at the document's grain: a figure's
+    # series_label (环比, 比上半年) keeps two figures of one code apart
+    key = ["indicator_code", SERIES_LABEL, "period", "measure", "status", "region"]
+    if SERIES_LABEL not in mapped.columns:
+        mapped = mapped.assign(**{SERIES_LABEL: ""})
     stated = mapped["value"].map(_rounded) + "|" + mapped["value_high"].map(_rounded)
-    distinct = stated.groupby([mapped[k] for k in key], sort=False, dropna=False)
+    distinct = stated.groupby([mapped[k].fillna("") for k in key], sort=False, dropna=False)
     conflicting = mapped[distinct.transform("nunique") > 1]
+    conflicting = conflicting.fillna({SERIES_LABEL: ""})
     for _, group in conflicting.groupby(key, sort=False, dropna=False):
         first = group.iloc[0]
         values = " and ".join(

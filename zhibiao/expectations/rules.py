@@ -13,9 +13,10 @@ from dataclasses import dataclass
 from zhibiao.schema import MEASURE_UNITS, PP_UNIT, TIMES_UNIT
 from zhibiao.transforms import units
 
-# Period strings of DESIGN.md: 2023, 2024Q1, 2024H1, 2024M06, cumulative 2024M01-M09.
+# Period strings of the contract: 2023, 2024Q1, 2024H1, 2024M06, cumulative 2024M01-M09, and a
+# span of years 2021-2024 (totals and averages over it: 累计, 年均).
 # Non-capturing groups: pandas warns on capture groups in str.contains (STACK-NOTES §2).
-PERIOD_REGEX = r"^\d{4}(?:Q[1-4]|H[12]|M(?:0[1-9]|1[0-2])(?:-M(?:0[1-9]|1[0-2]))?)?$"
+PERIOD_REGEX = r"^\d{4}(?:Q[1-4]|H[12]|M(?:0[1-9]|1[0-2])(?:-M(?:0[1-9]|1[0-2]))?|-\d{4})?$"
 
 # The period_type each period shape implies; checks.implied_period_type applies them in order.
 PERIOD_TYPE_PATTERNS = (
@@ -24,6 +25,7 @@ PERIOD_TYPE_PATTERNS = (
     ("quarter", r"^\d{4}Q[1-4]$"),
     ("ytd", r"^\d{4}M\d{2}-M\d{2}$"),
     ("month", r"^\d{4}M\d{2}$"),
+    ("span", r"^\d{4}-\d{4}$"),
 )
 
 # Units a figure may carry once magnitudes are removed (230亿元 → 元): the units of

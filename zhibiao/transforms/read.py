@@ -34,9 +34,22 @@ def read_document(raw: bytes, hints: SourceHints) -> tuple[Decoded, pd.DataFrame
     """Decode the bytes, then extract every figure; DecodeError when there is no text."""
     decoded = decode(raw, content_type=hints.content_type, filename=hints.name)
     figures = extract_figures(
-        decoded.text, region=hints.region, year=default_year(hints, decoded), title=decoded.title
+        decoded.text,
+        region=hints.region,
+        year=default_year(hints, decoded),
+        title=decoded.title,
+        published_year=published_year(hints, decoded),
     )
     return decoded, figures
+
+
+def published_year(hints: SourceHints, decoded: Decoded) -> int | None:
+    """The year of writing: the registry's date, the document's own, the day it was fetched."""
+    if hints.published_on:
+        return hints.published_on.year
+    if decoded.published_on:
+        return dt.date.fromisoformat(decoded.published_on).year
+    return hints.fetched_on.year if hints.fetched_on else None
 
 
 def default_year(hints: SourceHints, decoded: Decoded) -> int | None:

@@ -14,7 +14,7 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from zhibiao.schema import FIGURE_COLUMNS
+from zhibiao.schema import FIGURE_COLUMNS, SERIES_LABEL
 from zhibiao.warehouse.db import load_sql
 from zhibiao.warehouse.records import (
     finish_run,
@@ -228,5 +228,9 @@ def _figure_frame(figures: pd.DataFrame, document_id: str) -> pd.DataFrame:
             "warehouse, never stated"
         )
     frame = figures.loc[:, FIGURE_COLUMNS].reset_index(drop=True)
+    if SERIES_LABEL in figures.columns:
+        frame[SERIES_LABEL] = figures[SERIES_LABEL].fillna("").astype(str).to_numpy()
+    else:
+        frame[SERIES_LABEL] = None  # stage.sql: the unmapped label, else ''
     frame["_zb_ord"] = range(len(frame))
     return frame

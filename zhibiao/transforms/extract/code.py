@@ -29,14 +29,21 @@ def code_of(label: str, measure: str | None, unit: str) -> str | None:
 
 
 @cache
-def _kinds() -> dict[str, str]:
+def _column(name: str) -> dict[str, str]:
     frame = catalog.load_catalog()
-    return dict(zip(frame["code"], frame["kind"], strict=True))
+    return dict(zip(frame["code"], frame[name], strict=True))
 
 
 def indicator_kind(fig: Figure) -> str | None:
+    """stock, flow or rate, as the catalog says of the indicator the label names."""
     code = code_of(fig.label, fig.measure, fig.q.unit)
-    return _kinds().get(code) if code else None
+    return _column("kind").get(code) if code else None
+
+
+def indicator_category(fig: Figure) -> str | None:
+    """The catalog category (national_accounts, prices …) of the indicator the label names."""
+    code = code_of(fig.label, fig.measure, fig.q.unit)
+    return _column("category").get(code) if code else None
 
 
 @rule("code")

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from zhibiao.schema import FIGURE_COLUMNS, PERCENT
+from zhibiao.schema import FIGURE_COLUMNS, PERCENT, SERIES_LABEL, UNMAPPED
 from zhibiao.transforms import lexicon
 from zhibiao.transforms.extract import (  # noqa: F401 - importing registers the rules
     code,
@@ -33,37 +33,53 @@ from zhibiao.transforms.extract.text import clause_start
 
 
 def extract_figures(
-    text: str, *, region: str | None = None, year: int | None = None, title: str | None = None
+    text: str,
+    *,
+    region: str | None = None,
+    year: int | None = None,
+    title: str | None = None,
+    published_year: int | None = None,
 ) -> pd.DataFrame:
-    """Figures of a whole document; `region`/`year` are the source's defaults and `title` the
-    document's title when the text does not open with it (an HTML <title>)."""
+    """Figures of a whole document; `region`/`year` are the source's defaults, `title` the
+    document's title when the text does not open with it (an HTML <title>), and
+    `published_year` the year it was written in (else `year`)."""
     text = with_title(text, title)
-    doc = read_document(text, region=region, year=year)
+    doc = read_document(text, region=region, year=year, published_year=published_year)
     rows: list[dict] = []
     for clause in clauses(text, doc):
         rows.extend(_rows(clause))
-    frame = pd.DataFrame(rows, columns=FIGURE_COLUMNS)
+    frame = pd.DataFrame(rows, columns=[*FIGURE_COLUMNS, SERIES_LABEL])
     return frame.astype({"value": "float64", "value_high": "float64"})
 
 
 def clauses(text: str, doc: Document):
-    """Every sentence part as a Clause, with the paragraph's memory and 初步核算 in force."""
-    preliminary, previous, subject, memory = False, None, None, []
-    prelim_words = lexicon.words("preliminary_words")
-    for sentence in iter_sentences(text, year=doc.year, work_report=doc.work_report):
+    """Every sentence part as a Clause, with the paragraph's memory and 初步核算 in force.
+
+    初步核算 makes the rest of its paragraph preliminary, and the national-accounts figures
+    (shares, contributions, per-capita GDP) of the paragraphs after it, up to the next
+    heading; a note that some data are preliminary (部分数据为初步统计数) makes nothing so.
+    """
+    previous, subject, memory, topic = None, None, [], None
+    preliminary = accounts = False
+    sentences = iter_sentences(
+        text, year=doc.year, work_report=doc.work_report, published=doc.published_year
+    )
+    for sentence in sentences:
         same_paragraph = previous is not None and previous.paragraph == sentence.paragraph
-        continued = same_paragraph and previous.text.endswith(lexicon.words("part_continues"))
-        if any(w in sentence.text for w in prelim_words):
-            preliminary = True
-        elif not sentence.text.startswith(lexicon.words("breakdown_opening")) and not continued:
-            preliminary = False
         if not same_paragraph:
             # figures said so far in this paragraph: a part or sentence with no label of its
             # own (其中，二季度增长6.2% / 分县区看，巴宜区96.3亿元) borrows the last one
-            subject, memory = None, []
+            subject, memory, preliminary = None, [], False
+            opened = lexicon.regex("paragraph_topic").match(sentence.text)
+            topic = opened["topic"] if opened else None
+        if previous is not None and sentence.heading != previous.heading:
+            accounts = False
+        if lexicon.regex("preliminary_opening").search(sentence.text):
+            preliminary = accounts = True
         previous = sentence
         subject = region.subject(sentence.text) or subject
         clause = _clause(sentence, doc, preliminary, subject, memory)
+        clause.accounts_preliminary, clause.topic = accounts, topic
         yield clause
         memory.extend(clause.own)
 
@@ -71,8 +87,17 @@ def clauses(text: str, doc: Document):
 def _clause(sentence: Sentence, doc: Document, preliminary, subject, memory) -> Clause:
     text = spell_out_chinese_numerals(sentence.text)
     default = region.sentence_region(sentence.text, subject, doc.region)
-    return Clause(text, sentence, doc, [], list(memory), [], preliminary, subject, default,
-                  find_periods(text))  # fmt: skip
+    return Clause(
+        text,
+        sentence,
+        doc,
+        quantities=[],
+        memory=list(memory),
+        preliminary=preliminary,
+        subject=subject,
+        default_region=default,
+        periods=find_periods(text),
+    )
 
 
 def _rows(clause: Clause) -> list[dict]:
@@ -100,8 +125,10 @@ def _figures(clause: Clause):
     while i < len(qs):
         q = qs[i]
         lo = max(clause_start(text, q.start), qs[i - 1].end if i else 0)
+        if clause.own and clause.own[-1].after and text.startswith(clause.own[-1].after, lo):
+            lo += len(clause.own[-1].after)  # 38项创建指标有18项: that noun was the last count's
         window = text[lo : q.start]
-        if lexicon.words("distributive")[0] in window:
+        if any(w in window for w in lexicon.words("distributive")):
             members = _group(text, qs, i)
             group = Group(i, len(members), window, lo)
             for position, member in enumerate(members):
@@ -146,9 +173,10 @@ def _group(text: str, quantities: list[Quantity], i: int) -> list[Quantity]:
 
 def _row(fig: Figure, sentence: Sentence) -> dict:
     value, high, unit = measure.value_of(fig)
+    shown = fig.full_label
     return {
         "indicator_code": fig.code,
-        "indicator_label": fig.label,
+        "indicator_label": shown,
         "region": fig.region or "",
         "period": fig.period or "",
         "period_type": fig.period_type,
@@ -161,4 +189,5 @@ def _row(fig: Figure, sentence: Sentence) -> dict:
         "status": fig.status,
         "qualifier": fig.qualifier,
         "evidence": sentence.full or sentence.text,
+        SERIES_LABEL: shown if fig.code == UNMAPPED else fig.prefix + fig.suffix,
     }

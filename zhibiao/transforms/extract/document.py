@@ -20,25 +20,32 @@ def with_title(text: str, title: str | None) -> str:
     return text
 
 
-def read_document(text: str, *, region: str | None, year: int | None) -> Document:
+def read_document(
+    text: str, *, region: str | None, year: int | None, published_year: int | None = None
+) -> Document:
     """A work report is dated by its own title or dateline, else by the caller (its title
     year is the plan year); a release's own title year wins over its publication year (the
-    2023 bulletin is out in 2024)."""
+    2023 bulletin is out in 2024). The region is the title's, else the caller's, else what
+    the text says of itself (a subtitle, the publisher line, the opening sentence)."""
     report = is_work_report(text)
     if report:
         doc_year = report_year(text) or year or document_year(text)
     else:
         doc_year = document_year(text) or year
-    doc_region = title_region(text) or region or ""
-    return Document(region=doc_region, year=doc_year, work_report=report)
+    published = published_year or (report_year(text) if report else None) or year
+    doc_region = title_region(text) or region or own_region(text) or ""
+    return Document(doc_region, doc_year, report, published_year=published)
 
 
 def is_work_report(text: str) -> bool:
-    """政府工作报告: review the year before, plan the year of the report."""
+    """政府工作报告: a speech to the deputies, or a text whose title line *is* a work report's
+    title (…政府工作报告, （摘要）); a news story whose headline quotes one (政府工作报告明确
+    2025年主要预期目标) is not one."""
     head = text[:400]
-    return any(w in head for w in lexicon.words("work_report_markers")) or head.lstrip().startswith(
-        lexicon.words("work_report_opening")
-    )
+    if head.lstrip().startswith(lexicon.words("work_report_opening")):
+        return True
+    lines = [ln.strip() for ln in text.split("\n")[:4] if ln.strip()]
+    return any(lexicon.regex("work_report_title").search(ln) for ln in lines)
 
 
 def report_year(text: str) -> int | None:
@@ -75,3 +82,30 @@ def title_region(text: str) -> str | None:
             found = catalog.find_regions(line)
             return found[0][2] if found else None
     return None
+
+
+def own_region(text: str) -> str | None:
+    """Where the caller names no region: the region a headline, a subtitle (——林芝市 2023 年
+    经济社会发展回眸), a publisher line (西藏自治区统计局) or the opening sentence
+    (西藏自治区林芝市召开…) names; of a path the most specific."""
+    lines = [ln.strip() for ln in text.split("\n")[:12] if ln.strip()]
+    for line in lines[:8]:
+        if is_heading(line) or lexicon.regex("publisher_line").search(line):
+            found = _most_specific(line)
+            if found:
+                return found
+    body = next((ln for ln in lines if not is_heading(ln)), "")
+    return _most_specific(body[:40])
+
+
+def _most_specific(line: str) -> str | None:
+    """The last region of the first path of names in the line (西藏自治区林芝市 -> 林芝市)."""
+    found = catalog.find_regions(line)
+    if not found:
+        return None
+    path = [found[0]]
+    for mention in found[1:]:
+        if mention[0] != path[-1][1]:
+            break
+        path.append(mention)
+    return path[-1][2]

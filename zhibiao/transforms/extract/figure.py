@@ -16,6 +16,7 @@ class Document:
     year: int | None  # reference year: a release's title year, a work report's year
     work_report: bool
     title: str | None = None
+    published_year: int | None = None  # the year of writing: 今年, 去年, 过去五年 count from it
 
 
 @dataclass(frozen=True)
@@ -57,7 +58,9 @@ class Figure:
     position: int = 0  # index in the group
     measure: str | None = None
     sign: float = 1.0
-    label: str = ""
+    label: str = ""  # the indicator phrase: what the catalog matches
+    prefix: str = ""  # words before it that qualify the series (国庆黄金周)
+    suffix: str = ""  # words after it that qualify the series (环比, 比2020年, 增速高于全国)
     qualifier: str | None = None
     status: str | None = None
     period: str | None = None
@@ -65,9 +68,13 @@ class Figure:
     region: str | None = None
     code: str | None = None
     after: str = ""  # the noun after the number, when the label came from there
-    region_hint: str | None = None  # a region the label stage found standing for the label
     flags: set[str] = field(default_factory=set)  # inherited, quoted, change …
     trace: list[str] = field(default_factory=list)
+
+    @property
+    def full_label(self) -> str:
+        """The label a reader sees: the phrase with the words that qualify its series."""
+        return self.prefix + self.label + self.suffix
 
     def set(self, **fields) -> Figure:
         """Set fields and return the figure: a rule's one-line decision."""
@@ -86,7 +93,9 @@ class Clause:
     quantities: list[Quantity]
     memory: list[Figure]  # figures of the paragraph before this part
     own: list[Figure] = field(default_factory=list)  # figures of this part so far
-    preliminary: bool = False  # 初步核算 is in force
+    preliminary: bool = False  # 初步核算 is in force for every figure
+    accounts_preliminary: bool = False  # …for the national-accounts figures
     subject: str | None = None  # the paragraph's subject region
     default_region: str = ""  # the sentence's region when no clause names one
     periods: list = field(default_factory=list)  # period mentions of the text
+    topic: str | None = None  # what the paragraph says it is about (茶产业方面，…)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 
+from zhibiao.schema import PERCENT
 from zhibiao.transforms import catalog, lexicon, units
 from zhibiao.transforms.extract.figure import Clause, Figure
 from zhibiao.transforms.extract.label_text import clean_label, label_after, unquoted
@@ -54,14 +55,6 @@ def change_of_indicator(clause: Clause, fig: Figure) -> Figure:
 
 
 @rule("label")
-def other_areas_rate(clause: Clause, fig: Figure) -> Figure:
-    """比全国国内生产总值5.0%的增速…: the quoted rate keeps the words before it."""
-    if _settled(fig) or "quoted" not in fig.flags:
-        return fig
-    return _settle(fig, clean_label(fig.window))
-
-
-@rule("label")
 def item_of_a_list(clause: Clause, fig: Figure) -> Figure:
     """粮食、蔬菜、肉蛋奶产量分别…: each number takes its item of the list (lists.py)."""
     if _settled(fig) or fig.group is None:
@@ -81,6 +74,10 @@ def words_before_the_number(clause: Clause, fig: Figure) -> Figure:
     label = clean_label(fig.window)
     if fig.measure != "level" and label:
         label = clean_label(lexicon.regex("growth_tail").sub("", label))
+    average = lexicon.words("span_average")[0]
+    if label.endswith(average):  # 地区生产总值年均增长8%: the average is the series' (below)
+        label = clean_label(label[: -len(average)])
+        fig.flags.add("average")
     fig.label = label
     return fig
 
@@ -95,13 +92,16 @@ def region_standing_for_the_label(clause: Clause, fig: Figure) -> Figure:
     borrowed = borrow_label([*clause.memory, *clause.own], fig.measure) if region else None
     if not borrowed:
         return fig
-    fig.flags.add("region_from_label")
-    fig.region_hint = region
     return _settle(fig, borrowed)
 
 
 def _ends_with_verb(window: str) -> bool:
-    return bool(lexicon.regex("object_verb_end").search(window.strip()))
+    """A verb, or an open end (等, 的, a joiner): the noun after the number names it."""
+    window = window.strip()
+    return bool(
+        lexicon.regex("object_verb_end").search(window)
+        or lexicon.regex("label_before_ends_open").search(window)
+    )
 
 
 @rule("label")
@@ -115,7 +115,8 @@ def noun_after_a_count(clause: Clause, fig: Figure) -> Figure:
     if not after:
         return fig
     if not units.is_count(q.unit):
-        if (not label or _ends_with_verb(window)) and not is_rate(q.unit):
+        verb = lexicon.regex("object_verb_end").search(window.strip())
+        if (not label or verb) and not is_rate(q.unit):
             fig.after = after
             fig.label = after
         return fig
@@ -150,9 +151,9 @@ def subject_of_a_number_without_unit(clause: Clause, fig: Figure) -> Figure:
 
 @rule("label")
 def label_of_the_figure_before(clause: Clause, fig: Figure) -> Figure:
-    """完成140亿元、增长17.7%: a figure that names nothing is of the indicator before it
-    (the last one that is not a pp change or a change); a second unit counts its own noun
-    (消除返贫风险218户822人: 人数)."""
+    """完成140亿元、增长17.7%: a figure that names nothing is of the indicator before it (the
+    last one that is not a pp change or a change); a second count in another unit counts its
+    own noun (消除返贫风险218户822人: 人数), in the same unit a part of it (38项…有18项)."""
     previous = _previous(clause)
     if _settled(fig) or fig.label or not previous:
         return fig
@@ -161,14 +162,25 @@ def label_of_the_figure_before(clause: Clause, fig: Figure) -> Figure:
     prior = (rated or previous)[-1]
     fig.label = prior.label
     fig.flags.add("borrowed")
-    if (
-        fig.measure == "level"
-        and prior.measure == "level"
-        and fig.q.unit not in (prior.q.unit, "%")
-    ):
+    two_levels = fig.measure == "level" and prior.measure == "level"
+    share = lexicon.regex("share_verb").search(fig.window)
+    if two_levels and fig.q.unit == PERCENT and prior.q.unit != PERCENT and share:
+        rest = clean_label(share[0])  # 占常住人口的 -> 占常住人口; 占 alone names no whole
+        fig.label += rest if len(rest) > 1 else lexicon.words("share_label")[0]
+    elif two_levels and fig.q.unit not in (prior.q.unit, PERCENT):
         fig.label += dict(lexicon.mapping("unit_nouns")).get(fig.q.unit, fig.q.unit)
+    elif (
+        two_levels
+        and fig.q.unit == prior.q.unit
+        and prior in clause.own
+        and ("reached" not in fig.flags)
+    ):
+        fig.label += lexicon.words("repeated_label_suffix")[0]
     else:
         fig.flags.add("inherited")
+    stretch = lexicon.words("stretch_target")
+    if "inherited" in fig.flags and fig.window.strip().endswith(stretch):
+        fig.suffix = stretch[0] + fig.suffix  # 增长7%以上，力争8%: the stretch goal
     return fig
 
 
@@ -180,9 +192,11 @@ def generic_label_takes_its_noun(clause: Clause, fig: Figure) -> Figure:
         return fig
     if fig.label not in lexicon.word_set("generic_labels"):
         return fig
+    if clause.topic:
+        fig.label = _joined(clause.topic, fig.label)  # 茶产业方面，…实现产值…
+        return fig
     if clause.own and clause.own[-1].label:
-        prior = clause.own[-1].label
-        fig.label = prior if prior.endswith(fig.label) else prior + fig.label
+        fig.label = _joined(clause.own[-1].label, fig.label)
         return fig
     subject = clause_before(clause.text, fig.lo)
     subject = subject.rsplit(lexicon.words("generic_subject_separator")[0], 1)[-1]
@@ -190,6 +204,14 @@ def generic_label_takes_its_noun(clause: Clause, fig: Figure) -> Figure:
     if 2 <= len(subject) <= 16:
         fig.label = subject + fig.label
     return fig
+
+
+def _joined(noun: str, generic: str) -> str:
+    """商品房销售 + 销售额 -> 商品房销售额: the generic word joins where they overlap."""
+    for k in range(min(len(noun), len(generic)), 0, -1):
+        if noun.endswith(generic[:k]):
+            return noun + generic[k:]
+    return noun + generic
 
 
 @rule("label")
@@ -220,17 +242,36 @@ def share_of_the_figure_before(clause: Clause, fig: Figure) -> Figure:
 
 
 @rule("label")
+def comparison_inside_the_label(clause: Clause, fig: Figure) -> Figure:
+    """居民消费价格涨幅比全国低0.8个百分点: the comparator and the rate it compares qualify the
+    series (…涨幅比全国); the indicator is 居民消费价格."""
+    if _settled(fig) or fig.measure != "pp_change":
+        return fig
+    m = lexicon.regex("pp_comparator").search(fig.label)
+    if not m:
+        return fig
+    head = fig.label[: m.start()]
+    rate = lexicon.regex("rate_word_end").search(head)
+    if rate and rate.start() > 0:
+        head, fig.suffix = head[: rate.start()], rate[0] + m[0] + fig.suffix
+    else:
+        fig.suffix = m[0] + fig.suffix
+    fig.label = head
+    return fig
+
+
+@rule("label")
 def pp_change_of_a_rate(clause: Clause, fig: Figure) -> Figure:
     """…下降8.3%，降幅比1-9月收窄0.4个百分点 / 增长6.5%，高于全国1.5个百分点: a pp change of
-    a growth rate is the rate's (…增速)."""
-    previous = _previous(clause)
+    a growth rate is of the indicator before it, its series the rate's (…增速)."""
+    previous = [f for f in _previous(clause) if "quoted" not in f.flags]
     if _settled(fig) or fig.measure != "pp_change" or not previous:
         return fig
     suffix = lexicon.words("growth_rate_suffix")[0]
-    if fig.label in ("", *lexicon.words("rate_words")):
-        fig.label = previous[-1].label + suffix
+    if lexicon.regex("rate_words_only").fullmatch(fig.label):
+        fig.label, fig.suffix = previous[-1].label, suffix + fig.suffix
     elif "inherited" in fig.flags and previous[-1].measure == "growth_pct":
-        fig.label += suffix
+        fig.suffix = suffix + fig.suffix
     return fig
 
 
@@ -242,46 +283,54 @@ def pp_change_names_its_comparator(clause: Clause, fig: Figure) -> Figure:
     base = lexicon.regex("pp_comparator").search(
         clause.text[clause_start(clause.text, fig.q.start) : fig.q.start]
     )
-    if base and base[0] not in fig.label:
-        fig.label += base[0]
+    if base and base[0] not in fig.full_label:
+        fig.suffix += base[0]
     return fig
 
 
 @rule("label")
-def second_count_of_one_label(clause: Clause, fig: Figure) -> Figure:
-    """38项创建指标有18项位居全区前列: a second level of one label and unit is its part."""
-    if _settled(fig) or "inherited" in fig.flags or fig.measure != "level":
+def one_number_for_several_indicators(clause: Clause, fig: Figure) -> Figure | list:
+    """招商引资到位资金和税收增幅达到30% (one growth for two indicators), 第一、第二产业比重各
+    提高0.3个百分点 (各: each), 21个地表水断面和13个…水源地，水质达标率均为100% (均: each of
+    the things just counted): one figure per indicator. 电力、热力生产和供应业增加值 is one
+    industry, not three."""
+    if "inherited" in fig.flags or fig.group is not None or not fig.label:
         return fig
-    if any(
-        f.label == fig.label and f.q.unit == fig.q.unit and f.measure == "level"
-        for f in _previous(clause)
-    ):
-        fig.label += (
-            label_after(clause.text, fig.q.end) or lexicon.words("repeated_label_suffix")[0]
-        )
-    return fig
-
-
-@rule("label")
-def one_growth_for_coordinated_indicators(clause: Clause, fig: Figure) -> Figure | list:
-    """招商引资到位资金和税收增幅达到30%: one growth stated for two indicators is one figure
-    each; 电力、热力生产和供应业增加值 is one industry, not three."""
-    if fig.measure != "growth_pct" or "inherited" in fig.flags or fig.group is not None:
-        return fig
-    coordinated = lexicon.regex("coordinated")
-    if not coordinated.search(fig.label):
-        return fig
-    items = [i for i in coordinated.split(fig.label) if i]
-    if not 2 <= len(items) <= 3 or any(not 2 <= len(i) <= 12 for i in items):
-        return fig
-    from zhibiao.transforms.extract.lists import has_head
-
-    if not all(catalog.match_indicator(i) or has_head(i) for i in items):
+    each = bool(lexicon.regex("each_before_number").search(fig.window))
+    items = _coordinated_items(fig.label) if (each or fig.measure == "growth_pct") else None
+    if items is None and each:
+        counted = _counted_just_before(clause)
+        items = [c + fig.label for c in counted] if len(counted) > 1 else None
+    if not items:
         return fig
     return [
         dataclasses.replace(fig, label=item, flags=set(fig.flags), trace=list(fig.trace))
         for item in items
     ]
+
+
+def _coordinated_items(label: str) -> list[str] | None:
+    """The indicators a coordinated label names, each a name on its own, or None."""
+    from zhibiao.transforms.extract.lists import has_head, items_of
+
+    if not lexicon.regex("coordinated").search(label):
+        return None
+    items = items_of(label)
+    if not items or not 2 <= len(items) <= 3 or any(not 2 <= len(i) <= 14 for i in items):
+        return None
+    if not all(catalog.match_indicator(i) or has_head(i) for i in items):
+        return None
+    return items
+
+
+def _counted_just_before(clause: Clause) -> list[str]:
+    """The nouns of the counts that end this part so far (21个地表水断面和13个…水源地)."""
+    nouns = []
+    for f in reversed(clause.own):
+        if not f.after or f.label != f.after:
+            break
+        nouns.append(f.after)
+    return nouns[::-1]
 
 
 # ---- Series: words elsewhere in the clause that make the figure another series -----------
@@ -291,7 +340,8 @@ def one_growth_for_coordinated_indicators(clause: Clause, fig: Figure) -> Figure
 def zone_keeps_its_own_series(clause: Clause, fig: Figure) -> Figure:
     """力争经开区地区生产总值…，工业总产值增幅达到25%以上: the zone's output, not the region's."""
     zone = lexicon.regex("zone")
-    zones = list(zone.finditer(clause.text, 0, fig.q.start))
+    counted = {q.end for q in clause.quantities}
+    zones = [z for z in zone.finditer(clause.text, 0, fig.q.start) if z.start() not in counted]
     if not zones or not fig.label or zone.search(fig.label):
         return fig
     fig.label = zones[-1].group(0) + fig.label
@@ -302,28 +352,26 @@ def zone_keeps_its_own_series(clause: Clause, fig: Figure) -> Figure:
 def month_on_month_growth(clause: Clause, fig: Figure) -> Figure:
     """同比增长13.2%，环比增长3.5%: month-on-month growth is its own series (…环比)."""
     suffix = lexicon.words("sequential_suffix")[0]
-    if fig.measure != "growth_pct" or not fig.label or suffix in fig.label:
+    if fig.measure != "growth_pct" or not fig.label or suffix in fig.full_label:
         return fig
     window = clause.text[max(0, fig.q.start - 8) : fig.q.start]
     cut = max(window.rfind(w) for w in lexicon.words("sequential_cut"))
     if lexicon.regex("sequential").search(window[cut + 1 :]):
-        fig.label += suffix
+        fig.suffix += suffix
     return fig
 
 
 @rule("label")
-def span_total_or_average(clause: Clause, fig: Figure) -> Figure:
-    """过去五年…累计完成固定资产投资1120亿元, “十四五”以来年均增长8%: a figure over a span
-    names the span, so it stays off the annual series."""
-    spans = list(lexicon.regex("span").finditer(clause.text, 0, fig.q.start))
-    if not spans or fig.label.startswith(spans[-1][1]):
-        return fig
-    between = clause.text[spans[-1].end() : fig.q.start]
-    if not any(w in between for w in lexicon.words("span_sum_words")):
-        return fig
+def average_over_years(clause: Clause, fig: Figure) -> Figure:
+    """地区生产总值年均增长8%: an average annual growth. Over a span the period says so
+    (“十四五”以来…, 与2020年相比…); without one the series is the indicator's 年均."""
     average = lexicon.words("span_average")[0]
-    prefix = average if average in between and average not in fig.label else ""
-    fig.label = spans[-1][1] + prefix + fig.label
+    if "average" not in fig.flags or average in fig.full_label:
+        return fig
+    before = clause.text[: fig.q.start]
+    spans = [p for p in clause.periods if p.end <= fig.q.start and p.first_year or p.years > 1]
+    if not spans and not lexicon.regex("base_year").search(before):
+        fig.suffix = average + fig.suffix
     return fig
 
 
@@ -337,9 +385,11 @@ def growth_on_another_base_year(clause: Clause, fig: Figure) -> Figure:
     year = clause.sentence.year
     if not m or (year and int(m[1]) == year - 1):
         return fig
+    if lexicon.words("span_average")[0] in window:
+        return fig  # 与2020年相比…年均增长: an average over the span, the period says so
     named = lexicon.template("base_year_label").format(year=m[1])
-    if named not in fig.label:
-        fig.label += named
+    if named not in fig.full_label:
+        fig.suffix += named
     return fig
 
 
@@ -351,11 +401,11 @@ def holiday_keeps_its_own_series(clause: Clause, fig: Figure) -> Figure:
     if not holidays or not fig.label:
         return fig
     name = unquoted(holidays[-1][1])
-    if name in fig.label or not lexicon.regex("holiday_period_words").search(name):
+    if name in fig.full_label or not lexicon.regex("holiday_period_words").search(name):
         return fig  # 国庆 or 桃花节 alone name a thing, not a time
     if lexicon.regex("holiday_cause").search(scope[: holidays[-1].start()]):
         return fig  # 受桃花节假期带动: a cause, not the time of the figure
-    fig.label = name + fig.label
+    fig.prefix = name + fig.prefix
     return fig
 
 
@@ -363,11 +413,18 @@ def holiday_keeps_its_own_series(clause: Clause, fig: Figure) -> Figure:
 def region_is_its_own_column(clause: Clause, fig: Figure) -> Figure:
     """西藏全区农村居民人均可支配收入 -> 农村居民人均可支配收入: the region is a column of its
     own (林芝市巴宜区全年实现… loses the whole path)."""
+    from zhibiao.transforms.extract.region import is_source
+
     rest = fig.label
     while rest:
         found = catalog.find_regions(rest[:8])
         if not found or found[0][0] != 0 or len(rest) - found[0][1] < 2:
+            place = lexicon.regex("sub_county_place").match(rest)
+            if place and len(rest) - place.end() >= 2:
+                rest = rest[place.end() :]  # 鲁朗镇接待游客: the township is the region
             break
+        if is_source(rest, found[0]):
+            break  # 米林机场旅客吞吐量: a place's name, not the region
         rest = lexicon.regex("whole_area_prefix").sub("", rest[found[0][1] :])
     if rest != fig.label:
         fig.label = clean_label(rest) or fig.label

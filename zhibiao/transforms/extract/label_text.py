@@ -23,7 +23,8 @@ _NOT_LABEL = (
     "label_to_level_suffix",
     "label_streak_words",
     "label_from_base_suffix",
-    "label_region_particle_suffix",
+    "label_particle_suffix",
+    "label_price_basis",
     "label_modal_suffix",
     "label_other_area_prefix",
 )
@@ -43,7 +44,8 @@ def clean_label(text: str) -> str:
     opened = max(text.rfind(b) for b in lexicon.words("unclosed_aside"))
     if opened >= 0 and not any(c in text[opened:] for c in lexicon.words("closing_brackets")):
         text = text[opened + 1 :]  # …增速加快（上年同期为下降: the aside is the clause
-    text = _junk(text)
+    text = lexicon.regex("status_note").sub("", text)
+    text = _junk(lexicon.regex("label_leading_bound").sub("", _junk(text)))
     for name in _NOT_LABEL:
         text = lexicon.regex(name).sub("", text)
     text = _junk(text)
@@ -62,6 +64,9 @@ def clean_label(text: str) -> str:
                 break
         m = opening.match(text)
         if m and len(text) > m.end() + 1:
+            text, changed = text[m.end() :], True
+        m = lexicon.regex("label_adverb_prefix").match(text)
+        if m and m.end() and len(text) > m.end() + 1:
             text, changed = text[m.end() :], True
         text = _junk(text)
     text = lexicon.regex("label_conjunction_prefix").sub("", text)
@@ -106,7 +111,10 @@ def label_after(text: str, end: int) -> str:
     if stop:
         phrase = phrase[: stop.start()]
     phrase = phrase.strip("".join(lexicon.words("quote_marks")))
-    return phrase if len(phrase) >= 2 else ""
+    if len(phrase) == 1:  # 5个乡、2个镇: one character names it only at a list's end
+        rest = tail[tail.find(phrase) + 1 :]
+        return phrase if lexicon.regex("single_noun_end").match(rest) else ""
+    return phrase
 
 
 def unquoted(text: str) -> str:
@@ -114,5 +122,33 @@ def unquoted(text: str) -> str:
 
 
 def split_items(label: str) -> list[str]:
-    """粮食、蔬菜和肉类产量 -> its items."""
-    return [i for i in lexicon.regex("list_item_joiners").split(label) if i]
+    """粮食、蔬菜和肉类产量 -> its items; an industry's official name is never split."""
+    kept: list[str] = []
+
+    def hold(m) -> str:
+        kept.append(m[0])
+        return f"\x00{len(kept) - 1}\x00"
+
+    masked = lexicon.regex("industry_names").sub(hold, label)
+    items = [i for i in lexicon.regex("list_item_joiners").split(masked) if i]
+    return [_unmask(i, kept) for i in items]
+
+
+def _unmask(item: str, kept: list[str]) -> str:
+    for n, name in enumerate(kept):
+        item = item.replace(f"\x00{n}\x00", name)
+    return item
+
+
+def predicate_noun(text: str) -> str:
+    """分别完成目标任务的 -> 完成目标任务: what a 分别 list says of the figures it refers back
+    to, with its verb (the label is the figure's own plus this)."""
+    text = _junk(text)
+    changed = True
+    while changed and text:
+        changed = False
+        for w in (*lexicon.words("predicate_words"), *lexicon.words("label_after_particle")):
+            if text.endswith(w) and len(text) > len(w):
+                text, changed = text[: -len(w)], True
+                break
+    return "" if text in lexicon.word_set("label_function_words") else _junk(text)

@@ -15,8 +15,12 @@ def expand_list(label: str, n: int) -> list[str] | None:
     items = _elided_ordinals(split_items(label))
     if len(items) == n and n > 1:
         return _share_affixes(items)
-    if n == 3 and lexicon.regex("three_industries_shares").search(label):
-        return list(_in_order(lexicon.entry("three_industries_share_labels")["words"]))
+    industries = lexicon.regex("three_industries").match(label)
+    if n == 3 and industries:
+        rest = industries["rest"]
+        if lexicon.regex("industry_structure").match(rest):
+            rest = lexicon.words("share_suffix")[0]
+        return [i + rest for i in _in_order(lexicon.entry("industries")["words"])]
     if n == 2:
         for pair, (a, b) in lexicon.mapping("pair_expansions"):
             i = label.find(pair)
@@ -26,6 +30,13 @@ def expand_list(label: str, n: int) -> list[str] | None:
                     return [head + a, head + b]
                 return [head + a + tail, head + b + tail]
     return None
+
+
+def items_of(label: str) -> list[str] | None:
+    """第一、第二产业比重 -> 第一产业比重, 第二产业比重: the items of a coordinated label with
+    their shared head and modifiers, or None when it is one name."""
+    items = _elided_ordinals(split_items(label))
+    return _share_affixes(items) if len(items) > 1 else None
 
 
 def _in_order(items) -> list[str]:
@@ -55,7 +66,7 @@ def _share_affixes(items: list[str]) -> list[str]:
         head = _parallel_head(items)  # 小学、初中、高中在校生 -> …在校生
     out = list(items)
     if head:
-        out = [i if i.endswith(head) or has_head(i) else i + head for i in out[:-1]] + [out[-1]]
+        out = [i if i.endswith(head) or _headed(i) else i + head for i in out[:-1]] + [out[-1]]
     first = out[0]
     for j in range(1, len(out)):
         prefix = _shared_prefix(first, out[j])
@@ -77,20 +88,31 @@ def _parallel_head(items: list[str]) -> str | None:
 
 
 def _coordinate_remainder(items: list[str]) -> list[str] | None:
-    """城镇和农村居民人均可支配收入: the modifiers share the rest of the last item."""
-    last = items[-1]
+    """城镇和农村居民人均可支配收入 / 城镇居民和农村居民人均可支配收入: the modifiers (and what
+    they already repeat of the last item) share the rest of the last item."""
     words = lexicon.words("coordinate_words")
+    last = items[-1]
     word = next((w for w in words if last.startswith(w)), None)
-    if not word or not all(i in words for i in items[:-1]):
+    if not word:
         return None
-    rest = last[len(word) :]
-    return [i + rest for i in items[:-1]] + [last]
+    tail = last[len(word) :]
+    out = []
+    for item in items[:-1]:
+        own = next((w for w in words if item.startswith(w)), None)
+        repeated = item[len(own) :] if own else None
+        if repeated is None or not tail.startswith(repeated):
+            return None
+        out.append(item + tail[len(repeated) :])
+    return [*out, last]
 
 
 def has_head(item: str) -> bool:
     """An item that is an indicator name on its own (a catalog entry, or a noun of measure)."""
-    if catalog.match_indicator(item):
-        return True
+    return bool(catalog.match_indicator(item)) or _headed(item)
+
+
+def _headed(item: str) -> bool:
+    """An item that ends in a noun of measure (…产量, …增加值, …比重)."""
     headed = item.endswith(lexicon.words("head_nouns")) or item.endswith(
         lexicon.words("headed_ends")
     )
@@ -116,11 +138,12 @@ def distribute(group, previous: list, measure: str) -> None:
     """Fill group.labels and group.regions: from the list before 分别, from regions before it
     and one label after it (墨脱县、察隅县分别完成固定资产投资…), or from the figures it refers
     back to."""
-    from zhibiao.transforms.extract.label_text import clean_label, strip_period
+    from zhibiao.transforms.extract.label_text import clean_label, predicate_noun, strip_period
 
     window = group.window
-    cut = window.find(lexicon.words("distributive")[0])
-    before, predicate = strip_period(window[:cut]), window[cut:]
+    word = next(w for w in lexicon.words("distributive") if w in window)
+    cut = window.find(word)
+    before, predicate = strip_period(window[:cut]), window[cut + len(word) :]
     n = group.size
     tail = lexicon.regex("growth_tail")
     base = clean_label(tail.sub("", clean_label(before)))
@@ -141,7 +164,9 @@ def distribute(group, previous: list, measure: str) -> None:
     if labels is None:
         prior = _prior_figures(previous, n)
         if prior:
-            labels = [f.label for f in prior]
+            # 养殖规模…，存栏…，分别完成目标任务的91.3%、98.2%: what is said of each of them
+            said = predicate_noun(predicate)
+            labels = [f.label + said for f in prior]
             group.regions = [f.region for f in prior]
         else:
             labels = [base or ""] * n

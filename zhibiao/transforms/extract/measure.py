@@ -14,8 +14,24 @@ from zhibiao.transforms.extract.rules import rule
 
 
 def predicate(fig: Figure) -> str:
-    """The words that decide the measure: the group's window for a 分别 list."""
-    return fig.group.window if fig.group is not None else fig.window
+    """The words that decide the measure. In a 分别 list, each number's own item with what
+    the list shares: 城镇调查失业率、居民消费价格涨幅分别控制在5%、3%以内 is a rate (level) and
+    a growth; 城镇、农村居民人均可支配收入增长分别… shares 增长 with every item."""
+    if fig.group is None:
+        return fig.window
+    from zhibiao.transforms.extract.label_text import split_items, strip_period
+
+    window = fig.group.window
+    word = next((w for w in lexicon.words("distributive") if w in window), None)
+    if word is None:
+        return window
+    cut = window.find(word)
+    items = split_items(strip_period(window[:cut]))
+    if len(items) != fig.group.size or fig.position >= len(items):
+        return window
+    shared = lexicon.regex("list_shared_verb").search(items[-1])
+    tail = shared[0] if shared and fig.position < len(items) - 1 else ""
+    return items[fig.position] + tail + window[cut:]
 
 
 def _words(text: str) -> str:
@@ -52,12 +68,6 @@ def bare_ratio_is_a_multiple(clause: Clause, fig: Figure) -> Figure:
 
 
 @rule("measure")
-def structure_part_is_a_share(clause: Clause, fig: Figure) -> Figure:
-    """三次产业结构为9.1:37.5:53.4: each part is a share, a level in %."""
-    return fig.set(measure="level") if "ratio_part" in fig.flags else fig
-
-
-@rule("measure")
 def change_in_own_unit(clause: Clause, fig: Figure) -> Figure:
     """比上年减少0.3万公顷: a change in the indicator's unit is a signed level (…增量)."""
     if fig.group is not None or is_rate(fig.q.unit):
@@ -89,6 +99,7 @@ def level_reached(clause: Clause, fig: Figure) -> Figure:
     """城镇化率提高到62.3%, 增至: the quantity after 提高到/降至 is the new level."""
     if not lexicon.regex("to_level").search(predicate(fig)):
         return fig
+    fig.flags.add("reached")  # the same indicator at a later time: no part of the one before
     return fig.set(measure="level")
 
 
@@ -107,6 +118,8 @@ def points_are_a_pp_change(clause: Clause, fig: Figure) -> Figure:
     """提高0.8个百分点, 回落0.1个百分点: a change in percentage points, signed by its verb."""
     if fig.q.unit != PP_UNIT:
         return fig
+    if lexicon.regex("comparison_lower").search(predicate(fig)):
+        return fig.set(measure="pp_change", sign=-1.0)  # 比全国低0.8个百分点
     return fig.set(measure="pp_change", sign=_sign(_words(predicate(fig))))
 
 

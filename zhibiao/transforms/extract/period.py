@@ -17,9 +17,11 @@ from zhibiao.transforms.extract.text import clause_start
 _PERIOD_END = {"Q1": 3, "Q2": 6, "Q3": 9, "Q4": 12, "H1": 6, "H2": 12}
 
 
-def _set(fig: Figure, year: int | None, suffix: str, period_type: str) -> Figure:
-    fig.period = period_key(year, suffix) if year is not None else ""
-    fig.period_type = period_type
+def _set(
+    fig: Figure, year: int | None, suffix: str, period_type: str, first: int | None = None
+) -> Figure:
+    fig.period = period_key(year, suffix, first) if year is not None else ""
+    fig.period_type = "span" if first is not None and first != year else period_type
     return fig
 
 
@@ -32,21 +34,45 @@ def last_year_by_its_words(clause: Clause, fig: Figure) -> Figure:
     before = clause.text[max(0, fig.q.start - 10) : fig.q.start]
     own_clause = clause.text[clause_start(clause.text, fig.q.start) : fig.q.start]
     last = lexicon.regex("last_year_clause")
-    if (
+    found = (
         lexicon.regex("last_year_before").search(before)
         or last.match(own_clause)
         or last.match(s.full or "")
-    ):
-        return _set(fig, s.year - 1, s.suffix, s.period_type)
-    return fig
+    )
+    if not found:
+        return fig
+    published = clause.document.published_year
+    relative = dict(lexicon.mapping("relative_years"))
+    word = next((w for w in relative if w in found[0]), None)
+    year = published + relative[word] if word and published else s.year - 1
+    return _set(fig, year, s.suffix, s.period_type)
+
+
+@rule("period")
+def average_since_a_base_year(clause: Clause, fig: Figure) -> Figure:
+    """与2020年相比，地区生产总值年均增长8.4%: an average over the years since that base."""
+    year = clause.sentence.year
+    before = clause.text[: fig.q.start]
+    if fig.measure != "growth_pct" or not year or not before.endswith(_average_words(), 0):
+        return fig
+    base = list(lexicon.regex("base_year").finditer(before))
+    if not base or not year > int(base[-1][1]) + 1:
+        return fig
+    return _set(fig, year, "", "span", int(base[-1][1]) + 1)
+
+
+def _average_words() -> tuple[str, ...]:
+    return tuple(w + g for w in lexicon.words("span_average") for g in lexicon.words("growth_up"))
 
 
 @rule("period")
 def phrase_before_the_figure(clause: Clause, fig: Figure) -> Figure:
-    """2024年一季度…, 1-9月…: the last period phrase before the figure, in its part; a year
-    followed by 的 and a number owns that number only (由2020年的32.1%提高到36.5%)."""
+    """2024年一季度…, 1-9月…, 今年前三季度…: the last period phrase before the figure in its
+    part; a year followed by 的 and a number owns that number only (由2020年的32.1%提高到
+    36.5%); a span of years (2019-2023年, “十四五”以来, 过去五年) is the period of the totals
+    and averages stated over it (累计, 年均), else its last year is."""
     s = clause.sentence
-    year, suffix, ptype = s.year, s.suffix, s.period_type
+    year, suffix, ptype, first = s.year, s.suffix, s.period_type, None
     owner = lexicon.words("period_owner_particle")
     for p in clause.periods:
         if p.start >= fig.q.start:
@@ -54,10 +80,16 @@ def phrase_before_the_figure(clause: Clause, fig: Figure) -> Figure:
         rest = clause.text[p.end + 1 : fig.q.start - 1]
         if clause.text[p.end : p.end + 1] in owner and any(c.isdigit() for c in rest):
             continue
-        if p.year:
-            year = p.year
-        suffix, ptype = p.suffix, p.period_type
-    return _set(fig, year, suffix, ptype)
+        y, p_suffix, p_type, p_first = p.resolve(year, clause.document.published_year)
+        if p_first is not None:
+            between = clause.text[p.end : fig.q.start]
+            summed = any(w in between for w in lexicon.words("span_sum_words"))
+            year, suffix, ptype, first = y, "", "year", (p_first if summed else None)
+            continue
+        if y is not None:
+            year, first = y, None
+        suffix, ptype = p_suffix, p_type
+    return _set(fig, year, suffix, ptype, first)
 
 
 @rule("period", refines=True)

@@ -16,13 +16,47 @@ from zhibiao.transforms import lexicon
 
 @dataclass(frozen=True)
 class PeriodMention:
-    """A period phrase at `start` in a sentence; year None means 'the year in force'."""
+    """A period phrase at `start` in a sentence; year None means 'the year in force'.
+
+    A span (2019-2023年, 2020年以来, “十四五”以来, 过去五年) has a first year; its last year is
+    `year`, or the year in force when the phrase leaves it open (以来). A phrase relative to
+    the time of writing (今年, 去年, 过去五年) has `shift`: its last year is the publication
+    year plus shift.
+    """
 
     start: int
     end: int
     year: int | None
     suffix: str  # "", "Q1", "H1", "M06", "M01-M09"
-    period_type: str  # year, quarter, half, month, ytd
+    period_type: str  # year, quarter, half, month, ytd, span
+    first_year: int | None = None  # a span's first year (or, with shift, its length)
+    shift: int | None = None  # relative to the publication year
+    years: int = 1  # how many years a relative phrase covers (过去五年: 5)
+
+    def resolve(self, year_in_force: int | None, published: int | None) -> tuple:
+        """(year, suffix, period_type, first_year) with the relative parts filled in."""
+        if self.shift == 0 and year_in_force is not None:
+            # 今年 is the year the text speaks of: a work report's review calls the year it
+            # reviews 今年, its plan part the year ahead
+            return year_in_force, self.suffix, self.period_type, None
+        if self.shift is not None:
+            # counted from the year of writing; unknown, the text's year in force is taken for
+            # the past year it reviews (过去一年 in a bulletin of that year)
+            if published is None and year_in_force is None:
+                return None, self.suffix, self.period_type, None
+            last = published + self.shift if published is not None else year_in_force
+            last = last if published is not None or self.shift >= -1 else last + self.shift + 1
+            first = last - self.years + 1 if self.years > 1 else None
+            return last, self.suffix, "span" if first else self.period_type, first
+        last = self.year if self.year is not None else year_in_force
+        return last, self.suffix, self.period_type, self.first_year
+
+
+def period_key(year: int, suffix: str, first_year: int | None = None) -> str:
+    """The contract spelling: 2023, 2024Q1, 2024M01-M09, a span 2021-2024."""
+    if first_year is not None and first_year != year:
+        return f"{first_year}-{year}"
+    return f"{year}{suffix}"
 
 
 # Which entry reads which kind of phrase; earlier entries claim their text first.
@@ -68,10 +102,42 @@ def _subyear(kind: str, m) -> tuple[str, str] | None:
     return "", "year"
 
 
+def _spans(sentence: str, taken: list[tuple[int, int]]) -> list[PeriodMention]:
+    """Spans of years and years relative to the time of writing, before any other phrase."""
+    found = []
+    for m in lexicon.regex("period_year_span").finditer(sentence):
+        found.append(PeriodMention(m.start(), m.end(), int(m["b"]), "", "span", int(m["a"])))
+    for m in lexicon.regex("period_since_year").finditer(sentence):
+        found.append(PeriodMention(m.start(), m.end(), None, "", "span", int(m["a"])))
+    for m in lexicon.regex("period_plan_span").finditer(sentence):
+        first = 2001 + 5 * (number(m["k"]) - 10)  # 十五 2001-2005, 十四五 2021-2025
+        last = first + 4 if m["closed"] else None
+        found.append(PeriodMention(m.start(), m.end(), last, "", "span", first))
+    for m in lexicon.regex("period_past_years").finditer(sentence):
+        n = number(m["n"] or m["m"])
+        found.append(PeriodMention(m.start(), m.end(), None, "", "year", None, -1, n))
+    for m in lexicon.regex("period_relative_year").finditer(sentence):
+        shift = dict(lexicon.mapping("relative_years"))[m[0]]
+        found.append(PeriodMention(m.start(), m.end(), None, "", "year", None, shift))
+    kept = []
+    base = lexicon.word_set("period_base_markers")
+    for p in sorted(found, key=lambda p: (p.start, -p.end)):
+        lead = sentence[p.start - 1 : p.start] if p.start else ""
+        if lexicon.regex("quote_open").fullmatch(lead or "x") and p.start > 1:
+            lead = sentence[p.start - 2]
+        if lead in base:
+            taken.append((p.start, p.end))
+            continue  # 是“十三五”时期的1.4倍: the base of a comparison
+        if not any(a < p.end and p.start < b for a, b in taken):
+            taken.append((p.start, p.end))
+            kept.append(p)
+    return kept
+
+
 def find_periods(sentence: str) -> list[PeriodMention]:
     """Period phrases in order; a year directly before a sub-year phrase is merged into it."""
     taken: list[tuple[int, int]] = []
-    found: list[PeriodMention] = []
+    found: list[PeriodMention] = _spans(sentence, taken)
     base = lexicon.word_set("period_base_markers")
     for name, kind in _PHRASES:
         for m in lexicon.regex(name).finditer(sentence):
@@ -85,7 +151,8 @@ def find_periods(sentence: str) -> list[PeriodMention]:
             taken.append(m.span())
             found.append(PeriodMention(m.start(), m.end(), None, sub[0], sub[1]))
     for m in lexicon.regex("period_year").finditer(sentence):
-        found.append(PeriodMention(m.start(), m.end(), int(m["year"]), "", "year"))
+        if not any(a <= m.start() < b for a, b in taken):
+            found.append(PeriodMention(m.start(), m.end(), int(m["year"]), "", "year"))
     found.sort(key=lambda p: p.start)
     return _merge_years(found)
 
@@ -95,14 +162,16 @@ def _merge_years(mentions: list[PeriodMention]) -> list[PeriodMention]:
     merged: list[PeriodMention] = []
     for p in mentions:
         prev = merged[-1] if merged else None
-        if prev and prev.year and prev.suffix == "" and p.year is None and p.start - prev.end <= 1:
+        relative = prev and prev.shift is not None and prev.years == 1 and not prev.suffix
+        if relative and p.suffix and p.year is None and p.shift is None and p.start - prev.end <= 1:
+            # 今年1至2月: the relative year lends itself to the sub-year phrase
+            merged[-1] = PeriodMention(prev.start, p.end, None, p.suffix, p.period_type, None,
+                                       prev.shift)  # fmt: skip
+            continue
+        adjacent = prev and prev.year and prev.suffix == "" and prev.period_type == "year"
+        if adjacent and p.year is None and p.shift is None and p.start - prev.end <= 1:
             if p.suffix:
                 merged[-1] = PeriodMention(prev.start, p.end, prev.year, p.suffix, p.period_type)
             continue
         merged.append(p)
     return merged
-
-
-def period_key(year: int, suffix: str) -> str:
-    """The contract spelling: 2023, 2024Q1, 2024M01-M09."""
-    return f"{year}{suffix}"

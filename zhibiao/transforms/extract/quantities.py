@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from decimal import Decimal
 from functools import cache
 
 from zhibiao.schema import TIMES_UNIT
@@ -68,6 +69,11 @@ def inside(pos: int, spans: list[tuple[int, int]]) -> bool:
     return any(a <= pos < b for a, b in spans)
 
 
+def scaled(printed: str, factor: float) -> float:
+    """33.20亿 is 3320000000, not 3320000000.0000005: the product in decimal arithmetic."""
+    return float(Decimal(printed) * Decimal(repr(factor)))
+
+
 def _scale(match: re.Match) -> tuple[float, str, str]:
     """Factor to the base unit, base unit, and the unit as printed with its magnitude."""
     magnitudes = dict(lexicon.mapping("magnitudes"))
@@ -113,8 +119,8 @@ def to_quantity(c: Candidate) -> Quantity:
     m = c.match
     factor, base, raw_unit = _scale(m)
     sign = -1.0 if m["neg"] else 1.0
-    lo = sign * float(m["lo"]) * factor
-    hi = float(m["hi"]) * factor if m["hi"] else None
+    lo = sign * scaled(m["lo"], factor)
+    hi = scaled(m["hi"], factor) if m["hi"] else None
     raw = ("-" if m["neg"] else "") + m["lo"] + (f"-{m['hi']}" if m["hi"] else "")
     return Quantity(m.start(), m.end(), lo, hi, raw, raw_unit, base, bool(m["more"]), m["unit"])
 
@@ -162,7 +168,7 @@ def shared_unit(text: str, found: list[Quantity]) -> list[Quantity]:
             )
             raw_unit = mag + q.printed_unit if mag else q.raw_unit
             out.append(
-                Quantity(m.start(), m.end() - 1, float(m[1]) * factor, None, m[1], raw_unit,
+                Quantity(m.start(), m.end() - 1, scaled(m[1], factor), None, m[1], raw_unit,
                          q.unit, False, q.printed_unit)
             )  # fmt: skip
             end = m.start()
@@ -246,12 +252,6 @@ def not_part_of_a_code(clause, c: Candidate):
 
 
 @rule("quantity")
-def not_a_span_of_numbers(clause, c: Candidate):
-    """2019-2023: a minus right after a digit is a dash between two numbers, not a sign."""
-    return None if c.match["neg"] and c.before.isdigit() else c
-
-
-@rule("quantity")
 def not_inside_quotes(clause, c: Candidate):
     """“11364”发展思路, 《…2024年…》: a number inside quotes or a title is a name."""
     return None if inside(c.match.start("lo"), c.quotes) else c
@@ -292,13 +292,6 @@ def not_a_rank(clause, c: Candidate):
     """位居全国前10名: a rank, not a count of people."""
     people = units.dimension(c.unit) == "people"
     return None if people and c.before in lexicon.word_set("rank_before") else c
-
-
-@rule("quantity")
-def not_followed_by_a_latin_letter(clause, c: Candidate):
-    """5G, 4A级: a letter after the number makes it a name."""
-    nxt = c.after[:1]
-    return None if nxt.isascii() and nxt.isalpha() else c
 
 
 @rule("quantity")

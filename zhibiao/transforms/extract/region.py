@@ -60,24 +60,12 @@ def sentence_region(text: str, paragraph_subject: str | None, document_region: s
 
 
 @rule("region")
-def structure_part_is_the_sentences(clause: Clause, fig: Figure) -> Figure:
-    """三次产业结构为…: the shares are the sentence's region's."""
-    return fig.set(region=clause.default_region) if "ratio_part" in fig.flags else fig
-
-
-@rule("region")
 def list_of_regions(clause: Clause, fig: Figure) -> Figure:
     """墨脱县、察隅县分别完成…: each number belongs to its region of the list."""
     group = fig.group
     if group is None or not group.regions or fig.position >= len(group.regions):
         return fig
     return fig.set(region=group.regions[fig.position])
-
-
-@rule("region")
-def region_named_as_the_label(clause: Clause, fig: Figure) -> Figure:
-    """工布江达县23.5亿元: the region standing where the indicator should be owns it."""
-    return fig.set(region=fig.region_hint) if fig.region_hint else fig
 
 
 @rule("region")
@@ -133,6 +121,16 @@ def region_opening_the_clause(clause: Clause, fig: Figure) -> Figure:
         if own or lead.fullmatch(head.replace(" ", "")):
             return fig.set(region=name)
     return fig
+
+
+@rule("region")
+def place_opening_the_clause(clause: Clause, fig: Figure) -> Figure:
+    """其中，鲁朗镇接待游客35.6万人次 / 巴松措景区接待游客…: a township or a scenic area that
+    opens the clause owns the figure, though the gazetteer does not list it."""
+    place = lexicon.regex("sub_county_place").match(_head(clause, fig))
+    if not place or place["place"] in lexicon.word_set("not_places"):
+        return fig  # 行政村4G网络覆盖100%: a kind of place, not a place
+    return fig.set(region=place["place"])
 
 
 @rule("region")

@@ -41,7 +41,11 @@ def _has(line: str, name: str) -> bool:
     return any(w in line for w in lexicon.words(name))
 
 
-def _apply_heading(ctx: _Context, line: str, report_year: int | None) -> None:
+def _apply_heading(
+    ctx: _Context, line: str, report_year: int | None, title: bool, published: int | None
+) -> None:
+    """A heading sets the year, sub-period and mood below it. The document's title sets no
+    mood: a headline such as …明确2025年主要预期目标 tells the story, not a plan part."""
     ctx.heading = line.strip()
     if (
         lexicon.regex("full_date").search(line)
@@ -50,7 +54,7 @@ def _apply_heading(ctx: _Context, line: str, report_year: int | None) -> None:
     ):
         return  # a date under a title dates the release, not the period
     periods = find_periods(line)
-    years = [p.year for p in periods if p.year]
+    years = [y for y in (p.resolve(ctx.year, published)[0] for p in periods) if y]
     if years:
         ctx.year = years[0]
     elif report_year and _has(line, "review_headings"):
@@ -62,6 +66,8 @@ def _apply_heading(ctx: _Context, line: str, report_year: int | None) -> None:
         ctx.suffix, ctx.period_type = subs[0].suffix, subs[0].period_type
     elif years:
         ctx.suffix, ctx.period_type = "", "year"
+    if title:
+        return
     if _has(line, "review_headings"):
         ctx.mode = "review"  # 2023年重点工作完成情况 reviews, though it names 重点工作
     elif _has(line, "plan_headings"):
@@ -71,17 +77,21 @@ def _apply_heading(ctx: _Context, line: str, report_year: int | None) -> None:
 
 
 def iter_sentences(
-    text: str, *, year: int | None = None, work_report: bool = False
+    text: str, *, year: int | None = None, work_report: bool = False, published: int | None = None
 ) -> Iterator[Sentence]:
     """Sentences in order; `year` is the document's reference year when headings give none.
 
     In a work report `year` is the year of the report: its review part states the year
-    before, its plan part the year itself, whatever the headings spell out.
+    before, its plan part the year itself, whatever the headings spell out. Elsewhere a year
+    that opens a paragraph (报告显示，2024年…; 过去一年，…) holds until another one does: a
+    story of the past year tells it over several paragraphs. `published` is the year of
+    writing, which 今年/去年/过去五年 count from.
     """
     report_year = year if work_report else None
     ctx = _Context(year=year)
     index = 0
     in_notes = False
+    titled = False
     notes, item = lexicon.regex("notes_heading"), lexicon.regex("note_item")
     for para_no, line in enumerate(text.split("\n")):
         line = line.strip()
@@ -91,35 +101,44 @@ def iter_sentences(
         if in_notes:
             continue
         if is_heading(line):
-            _apply_heading(ctx, line, report_year)
+            _apply_heading(ctx, line, report_year, not titled, published)
+        titled = True
         para = _Context(ctx.year, ctx.suffix, ctx.period_type, ctx.mode, ctx.heading)
+        opening = True
         for full in lexicon.regex("full_sentence_end").split(line):
             earlier = ""
             for part in lexicon.regex("sentence_end").split(full):
                 part = part.strip()
                 if not part:
                     continue
-                _leading_period(para, part)
+                leading = _leading_period(para, part, published)
+                if leading and opening and not work_report and re.search(r"\d", line):
+                    ctx.year = para.year  # the year holds for the paragraphs that follow
+                opening = False
                 yield Sentence(part, index, para_no, ctx.heading, para.year, para.suffix,
                                para.period_type, ctx.mode, full.strip(), earlier)  # fmt: skip
                 earlier += part
                 index += 1
 
 
-def _leading_period(para: _Context, sentence: str) -> None:
-    """ "前三季度，…" / "6月份，…" opens a sentence and holds for the rest of its paragraph."""
+def _leading_period(para: _Context, sentence: str, published: int | None) -> bool:
+    """ "前三季度，…" / "6月份，…" opens a sentence and holds for the rest of its paragraph;
+    True when it named a year."""
     periods = find_periods(sentence)
     if not periods:
-        return
+        return False
     first = periods[0]
     if sentence.startswith(lexicon.words("breakdown_opening")):
-        return  # 其中，三季度增长5.6%: a breakdown of its own clause, not the paragraph's period
+        return False  # 其中，三季度增长5.6%: a breakdown of its own clause, not the paragraph's
     digit = re.search(r"\d", sentence[first.end :])
     at_clause_start = first.start <= 3 or lexicon.regex("clause_break").match(
         sentence[first.start - 1]
     )
     if not at_clause_start or (first.start > 3 and digit is None):
-        return
-    if first.year:
-        para.year = first.year
-    para.suffix, para.period_type = first.suffix, first.period_type
+        return False
+    year, suffix, period_type, _ = first.resolve(para.year, published)
+    if year:
+        para.year = year
+    if first.period_type != "span" and (suffix or first.year or first.shift is not None):
+        para.suffix, para.period_type = suffix, period_type
+    return bool(year)

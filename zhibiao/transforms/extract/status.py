@@ -40,9 +40,7 @@ def target_words_before(clause: Clause, fig: Figure) -> Figure:
     """主要预期目标是：…, 力争…, 确保…: a governing target word before the figure in its
     sentence, or a target word in its own part."""
     before = clause.sentence.earlier + clause.text[: fig.q.start]
-    part = clause.text[: fig.q.start]
-    for word in lexicon.words("not_target_words"):
-        part = part.replace(word, "")
+    part = lexicon.regex("not_target_words").sub("", clause.text[: fig.q.start])
     if lexicon.regex("governing_target").search(before) or any(
         w in part for w in lexicon.words("target_words")
     ):
@@ -64,11 +62,19 @@ def estimate_words_before(clause: Clause, fig: Figure) -> Figure:
 
 @rule("status")
 def preliminary_accounting(clause: Clause, fig: Figure) -> Figure:
-    """初步核算，全年地区生产总值…；其中，第一产业增加值…: preliminary, with its breakdown."""
-    words = lexicon.words("preliminary_words")
-    if clause.preliminary or any(w in clause.text for w in words):
+    """初步核算，全年地区生产总值…；分产业看，第一产业增加值…: preliminary, with the rest of
+    its paragraph and the national-accounts figures of the paragraphs after it."""
+    if clause.preliminary:
+        return fig.set(status="preliminary")
+    if clause.accounts_preliminary and _national_accounts(fig):
         return fig.set(status="preliminary")
     return fig
+
+
+def _national_accounts(fig: Figure) -> bool:
+    from zhibiao.transforms.extract.code import indicator_category
+
+    return indicator_category(fig) in lexicon.word_set("preliminary_categories")
 
 
 @rule("status")

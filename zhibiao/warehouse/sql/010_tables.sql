@@ -76,7 +76,8 @@ create table if not exists observations (
     loaded_at         timestamp default current_timestamp,
     -- Series key helpers, written by the loader so that every view partitions the same way.
     -- The key of a series is (indicator_code, series_label, region, period, measure, series_kind).
-    series_label      varchar not null default '',  -- indicator_label when the code is 'unmapped', else ''
+    series_label      varchar not null default '',  -- indicator_label when the code is 'unmapped', else
+                                             -- the words that qualify the indicator (环比, 比2020年)
     series_kind       varchar not null,      -- stated (actual/preliminary/estimate are vintages of one
                                              -- series), target, derived: each its own series
     derivation        varchar,               -- how a derived value was computed; null when stated

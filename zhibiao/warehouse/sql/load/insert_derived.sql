@@ -48,4 +48,5 @@ where l._zb_dup = 1 and g._zb_dup = 1
   and l.value_high is null and g.value_high is null
   and g.value > -100
   and regexp_matches(l.period, '^[0-9]{4}')
+  and l.period_type <> 'span'  -- a total or average over years implies no prior-year level
 order by l.indicator_code, l.series_label, l.region, l.period;

@@ -18,7 +18,10 @@ with figures as (
         status,
         qualifier,
         cast(evidence as varchar) as evidence,
-        case when indicator_code = 'unmapped' then indicator_label else '' end as series_label,
+        coalesce(
+            cast(series_label as varchar),
+            case when indicator_code = 'unmapped' then indicator_label else '' end
+        ) as series_label,
         case status when 'target' then 'target' when 'derived' then 'derived' else 'stated' end
             as series_kind,
         _zb_ord
