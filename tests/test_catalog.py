@@ -313,3 +313,41 @@ def test_normalize_region(name, expected):
 @pytest.mark.parametrize(("text", "expected"), FOUND)
 def test_find_regions(text, expected):
     assert catalog.find_regions(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("code", "value", "unit", "want_value", "want_unit"),
+    [
+        ("grain_sown_area", 4_526_000.0, "亩", 301733.333333, "公顷"),  # 452.6万亩: 15 亩 a 公顷
+        ("a_level_scenic_spots", 98.0, "个", 98.0, "家"),  # a classifier of one count
+        ("grain_output", 1_000_000.0, "斤", 500.0, "吨"),  # 100万斤 is 500 吨
+        ("gdp", 12.0, "美元", 12.0, "美元"),  # no factor: validation refuses it, nothing invented
+        ("unmapped", 3.0, "亩", 3.0, "亩"),  # an unmapped figure keeps its unit
+    ],
+)
+def test_levels_reach_the_catalogs_unit(code, value, unit, want_value, want_unit):
+    import pandas as pd
+
+    frame = pd.DataFrame(
+        [{"indicator_code": code, "measure": "level", "value": value, "value_high": None,
+          "unit": unit, "raw_value": "x", "raw_unit": unit}]
+    )  # fmt: skip
+    row = catalog.to_catalog_units(frame).iloc[0]
+    assert (row["value"], row["unit"]) == (pytest.approx(want_value), want_unit)
+    assert row["raw_unit"] == unit  # what was printed stays
+
+
+def _probes() -> list[tuple[str, str, str]]:
+    import csv
+    from pathlib import Path
+
+    path = Path(__file__).parent / "fixtures" / "catalog_probes.csv"
+    with path.open(encoding="utf-8", newline="") as f:
+        return [(r["label"], r["unit"], r["code"]) for r in csv.DictReader(f)]
+
+
+@pytest.mark.parametrize(("label", "unit", "code"), _probes())
+def test_statistical_office_wordings(label, unit, code):
+    """The usual wordings of bulletins and releases land on one code; the ambiguous ones
+    (收入, 投资, 人口, 农业总产值 …) stay unmapped (empty code)."""
+    assert (catalog.match_indicator(label, unit or None) or "") == code

@@ -49,19 +49,20 @@ def test_period_key_spelling():
 
 
 @pytest.mark.parametrize(
-    ("text", "in_force", "published", "first", "last"),
+    ("text", "in_force", "published", "first", "last", "report"),
     [
-        ("2019-2023年", 2024, 2024, 2019, 2023),  # a span of years, as printed
-        ("2020年以来", 2023, 2024, 2020, 2023),  # open: to the year in force
-        ("“十四五”以来", 2024, 2025, 2021, 2024),
-        ("十三五期间", 2024, 2024, 2016, 2020),  # closed: the plan's five years
-        ("过去五年", 2024, 2024, 2019, 2023),  # counted back from the year of writing
-        ("过去一年", 2024, 2025, None, 2024),  # one year: no span
-        ("今年", 2023, 2024, None, 2023),  # the year the text speaks of
-        ("去年", 2024, 2025, None, 2024),  # a year before writing
+        ("2019-2023年", 2024, 2024, 2019, 2023, False),  # a span of years, as printed
+        ("2020年以来", 2023, 2024, 2020, 2023, False),  # open: to the year in force
+        ("“十四五”以来", 2024, 2025, 2021, 2024, False),
+        ("十三五期间", 2024, 2024, 2016, 2020, False),  # closed: the plan's five years
+        ("过去五年", 2024, 2024, 2019, 2023, True),  # counted back from the year of writing
+        ("过去一年", 2024, 2025, None, 2024, False),  # one year: no span
+        ("今年", 2019, 2020, None, 2020, False),  # the year of writing
+        ("今年", 2023, 2024, None, 2023, True),  # in a work report: the year its part reviews
+        ("去年", 2024, 2025, None, 2024, False),  # a year before writing
     ],
 )
-def test_span_and_relative_years(text, in_force, published, first, last):
+def test_span_and_relative_years(text, in_force, published, first, last, report):
     mention = find_periods(text)[0]
-    year, _, _, first_year = mention.resolve(in_force, published)
+    year, _, _, first_year = mention.resolve(in_force, published, report)
     assert (first_year, year) == (first, last)

@@ -88,13 +88,8 @@ def _with_catalog(df: pd.DataFrame, catalog: pd.DataFrame | None) -> pd.DataFram
     # object, not float: a document whose figures are all unmapped maps to all-NaN, which
     # pandas would type float64 and then refuse the units written into it below.
     df["catalog_unit"] = df["catalog_unit"].map(base_unit).astype(object)
-    # A document states an indicator in its own unit of the same kind (452.6万亩 where the
-    # catalog says 公顷, 98个 where it says 家): the extractor keeps what was printed, so
-    # only a unit of another kind (亿元 for a count) is a wrong unit.
-    same_kind = df["unit"].map(units.dimension).eq(df["catalog_unit"].map(units.dimension)) & df[
-        "unit"
-    ].map(units.dimension).isin(units.SAME_SERIES_DIMENSIONS)
-    df.loc[same_kind, "catalog_unit"] = df.loc[same_kind, "unit"]
+    # Levels of catalog indicators arrive in the catalog's unit (catalog.to_catalog_units
+    # converted what could be converted): another unit here is one no factor turns into it.
     return df
 
 

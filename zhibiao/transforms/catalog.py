@@ -276,3 +276,33 @@ def _region_at(text: str, i: int) -> tuple[int, int, str] | None:
             continue  # 林芝市场 is 林芝 + 市场: fall through to the short form
         return (i, end, name)
     return None
+
+
+def to_catalog_units(figures: pd.DataFrame) -> pd.DataFrame:
+    """Levels of a catalog indicator in the catalog's unit: 452.6万亩 of an indicator kept in
+    公顷 becomes 301733.3 公顷, 98个 of one counted in 家 becomes 98 家; raw_value and
+    raw_unit keep what was printed. A unit no factor converts (美元 for 元) is left for
+    validation to refuse, never turned into a second series."""
+    if figures.empty:
+        return figures
+    out = figures.copy()
+    target = (
+        out["indicator_code"]
+        .map(_units())
+        .map(lambda u: units.strip_magnitude(u) if isinstance(u, str) else u)
+    )
+    level = out["measure"].eq("level") & target.notna() & out["unit"].ne(target)
+    for i in out.index[level]:
+        factor = units.conversion(out.at[i, "unit"], target[i])
+        if factor is None:
+            continue
+        out.at[i, "value"] = _round(out.at[i, "value"] * factor)
+        if pd.notna(out.at[i, "value_high"]):
+            out.at[i, "value_high"] = _round(out.at[i, "value_high"] * factor)
+        out.at[i, "unit"] = target[i]
+    return out
+
+
+def _round(value: float) -> float:
+    """12 significant digits: 1/15 of a hectare is no more precise than the mu it came from."""
+    return float(f"{value:.12g}")

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from zhibiao.transforms import catalog
 from zhibiao.transforms.decode import Decoded, decode
 from zhibiao.transforms.extract import extract_figures
 
@@ -31,7 +32,8 @@ class SourceHints:
 
 
 def read_document(raw: bytes, hints: SourceHints) -> tuple[Decoded, pd.DataFrame]:
-    """Decode the bytes, then extract every figure; DecodeError when there is no text."""
+    """Decode the bytes, extract every figure, and put the levels of catalog indicators in
+    the catalog's unit; DecodeError when there is no text."""
     decoded = decode(raw, content_type=hints.content_type, filename=hints.name)
     figures = extract_figures(
         decoded.text,
@@ -40,7 +42,7 @@ def read_document(raw: bytes, hints: SourceHints) -> tuple[Decoded, pd.DataFrame
         title=decoded.title,
         published_year=published_year(hints, decoded),
     )
-    return decoded, figures
+    return decoded, catalog.to_catalog_units(figures)
 
 
 def published_year(hints: SourceHints, decoded: Decoded) -> int | None:

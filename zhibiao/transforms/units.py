@@ -14,10 +14,6 @@ from pathlib import Path
 
 PATH = Path(__file__).resolve().parent / "data" / "units.csv"
 
-# Dimensions in which a document's unit and the catalog's may differ for one series (452.6万亩
-# where the catalog says 公顷, 98个 where it says 家).
-SAME_SERIES_DIMENSIONS = ("area", "mass", "count")
-
 
 @dataclass(frozen=True)
 class Unit:
@@ -28,6 +24,7 @@ class Unit:
     read: bool  # the quantity finder reads it in running text
     count: bool  # a classifier counting things: the noun it counts follows it (44个项目)
     size_class: bool  # "N<unit>以上的…" defines a class of units (2000万元以上的企业)
+    per_reference: float | None  # the dimension's reference units per unit; None: no conversion
     name_en: str
 
 
@@ -44,6 +41,7 @@ def table() -> dict[str, Unit]:
             r["read"] == "1",
             r["count"] == "1",
             r["size_class"] == "1",
+            float(r["per_reference"]) if r["per_reference"] else None,
             r["name_en"],
         )
         for r in rows
@@ -93,3 +91,16 @@ def strip_magnitude(unit: str) -> str:
         if unit.startswith(magnitude) and rest in table():
             return rest
     return unit
+
+
+def conversion(unit: str, target: str) -> float | None:
+    """The factor that turns a value in `unit` into one in `target` (亩 -> 公顷: 1/15), or
+    None when no factor can (元 and 美元, 人 and 吨)."""
+    if unit == target:
+        return 1.0
+    a, b = table().get(unit), table().get(target)
+    if not a or not b or a.dimension != b.dimension:
+        return None
+    if a.per_reference is None or b.per_reference is None:
+        return None
+    return a.per_reference / b.per_reference

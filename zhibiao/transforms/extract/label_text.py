@@ -14,6 +14,7 @@ _MAX_LABEL = 24
 # Pieces of a clause that are not the indicator, removed in this order.
 _NOT_LABEL = (
     "label_period_prefix",
+    "label_period_suffix",
     "label_comparison_base",
     "label_last_year_prefix",
     "label_change_words",
@@ -142,8 +143,10 @@ def _unmask(item: str, kept: list[str]) -> str:
 
 def predicate_noun(text: str) -> str:
     """分别完成目标任务的 -> 完成目标任务: what a 分别 list says of the figures it refers back
-    to, with its verb (the label is the figure's own plus this)."""
-    text = _junk(text)
+    to, with its verb (the label is the figure's own plus this); a comparison or a growth
+    (分别比上年增长) says nothing new."""
+    text = _junk(lexicon.regex("label_comparison_base").sub("", text))
+    text = lexicon.regex("growth_tail").sub("", text)
     changed = True
     while changed and text:
         changed = False

@@ -80,7 +80,9 @@ def phrase_before_the_figure(clause: Clause, fig: Figure) -> Figure:
         rest = clause.text[p.end + 1 : fig.q.start - 1]
         if clause.text[p.end : p.end + 1] in owner and any(c.isdigit() for c in rest):
             continue
-        y, p_suffix, p_type, p_first = p.resolve(year, clause.document.published_year)
+        y, p_suffix, p_type, p_first = p.resolve(
+            year, clause.document.published_year, clause.document.work_report
+        )
         if p_first is not None:
             between = clause.text[p.end : fig.q.start]
             summed = any(w in between for w in lexicon.words("span_sum_words"))

@@ -33,11 +33,13 @@ class PeriodMention:
     shift: int | None = None  # relative to the publication year
     years: int = 1  # how many years a relative phrase covers (过去五年: 5)
 
-    def resolve(self, year_in_force: int | None, published: int | None) -> tuple:
+    def resolve(
+        self, year_in_force: int | None, published: int | None, report: bool = False
+    ) -> tuple:
         """(year, suffix, period_type, first_year) with the relative parts filled in."""
-        if self.shift == 0 and year_in_force is not None:
-            # 今年 is the year the text speaks of: a work report's review calls the year it
-            # reviews 今年, its plan part the year ahead
+        if self.shift == 0 and year_in_force is not None and (report or published is None):
+            # 今年 in a work report is the year its part speaks of: the review calls the year
+            # it reviews 今年, the plan part the year ahead
             return year_in_force, self.suffix, self.period_type, None
         if self.shift is not None:
             # counted from the year of writing; unknown, the text's year in force is taken for

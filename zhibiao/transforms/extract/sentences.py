@@ -54,7 +54,9 @@ def _apply_heading(
     ):
         return  # a date under a title dates the release, not the period
     periods = find_periods(line)
-    years = [y for y in (p.resolve(ctx.year, published)[0] for p in periods) if y]
+    years = [
+        y for y in (p.resolve(ctx.year, published, bool(report_year))[0] for p in periods) if y
+    ]
     if years:
         ctx.year = years[0]
     elif report_year and _has(line, "review_headings"):
@@ -111,7 +113,7 @@ def iter_sentences(
                 part = part.strip()
                 if not part:
                     continue
-                leading = _leading_period(para, part, published)
+                leading = _leading_period(para, part, published, work_report)
                 if leading and opening and not work_report and re.search(r"\d", line):
                     ctx.year = para.year  # the year holds for the paragraphs that follow
                 opening = False
@@ -121,7 +123,7 @@ def iter_sentences(
                 index += 1
 
 
-def _leading_period(para: _Context, sentence: str, published: int | None) -> bool:
+def _leading_period(para: _Context, sentence: str, published: int | None, report: bool) -> bool:
     """ "前三季度，…" / "6月份，…" opens a sentence and holds for the rest of its paragraph;
     True when it named a year."""
     periods = find_periods(sentence)
@@ -136,7 +138,7 @@ def _leading_period(para: _Context, sentence: str, published: int | None) -> boo
     )
     if not at_clause_start or (first.start > 3 and digit is None):
         return False
-    year, suffix, period_type, _ = first.resolve(para.year, published)
+    year, suffix, period_type, _ = first.resolve(para.year, published, report)
     if year:
         para.year = year
     if first.period_type != "span" and (suffix or first.year or first.shift is not None):

@@ -11,6 +11,7 @@ from __future__ import annotations
 from zhibiao.transforms import lexicon
 from zhibiao.transforms.extract.figure import Clause, Figure
 from zhibiao.transforms.extract.rules import rule
+from zhibiao.transforms.extract.text import clause_start
 
 
 def _year(fig: Figure) -> int | None:
@@ -52,7 +53,9 @@ def target_words_before(clause: Clause, fig: Figure) -> Figure:
 def estimate_words_before(clause: Clause, fig: Figure) -> Figure:
     """预计全年地区生产总值增长10%: 预计 governs the rest of its sentence, across ；."""
     before = clause.sentence.earlier + clause.text[: fig.q.start]
-    if not any(w in before for w in lexicon.words("estimate_words")):
+    own = clause.text[clause_start(clause.text, fig.q.start) : fig.q.start]
+    sentence_wide = any(w in before for w in lexicon.words("estimate_words"))
+    if not sentence_wide and not any(w in own for w in lexicon.words("estimate_clause_words")):
         return fig
     year, sentence_year = _year(fig), clause.sentence.year
     if year and sentence_year and year < sentence_year:
