@@ -178,13 +178,11 @@ def extract_case(folder: Path) -> pd.DataFrame:
 
 def hints_of(meta: dict, filename: str):
     """The source as an operator would register it: meta.yaml's region, year, date."""
-    import datetime as dt
-
+    from zhibiao.registry import publication_date
     from zhibiao.transforms.read import SourceHints
 
     published = meta.get("published_on")
-    if isinstance(published, str):
-        published = dt.date.fromisoformat(published)
+    published = publication_date(published) if published else None
     return SourceHints(
         region=meta.get("region"), year=meta.get("year"), published_on=published, name=filename
     )

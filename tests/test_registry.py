@@ -128,15 +128,15 @@ BAD_ENTRIES = [
     ),
     (
         {**BASE, "published_on": "15/01/2024"},
-        f"{PREFIX} 'published_on' must be a date YYYY-MM-DD; got '15/01/2024'",
+        f"{PREFIX} 'published_on' must be a date YYYY-MM-DD (or YYYY-MM, YYYY); got '15/01/2024'",
     ),
     (
         {**BASE, "published_on": "2024-13-01"},
-        f"{PREFIX} 'published_on' must be a date YYYY-MM-DD; got '2024-13-01'",
+        f"{PREFIX} 'published_on' must be a date YYYY-MM-DD (or YYYY-MM, YYYY); got '2024-13-01'",
     ),
     (
-        {**BASE, "published_on": 2024},
-        f"{PREFIX} 'published_on' must be a date YYYY-MM-DD; got 2024",
+        {**BASE, "published_on": "2024-13"},
+        f"{PREFIX} 'published_on' must be a date YYYY-MM-DD (or YYYY-MM, YYYY); got '2024-13'",
     ),
     (
         {**BASE, "publised_on": date(2024, 1, 15)},
@@ -170,6 +170,33 @@ def test_a_bad_entry_is_named_by_index_id_and_field(tmp_path, entry, message):
     with pytest.raises(RegistryError) as info:
         load_sources(path)
     assert str(info.value) == f"{path}: {message}"
+
+
+def test_a_release_dated_to_the_month_or_year_is_dated_to_its_first_day(tmp_path):
+    """发布时间：2014年7月: pages that give only the month still register (and 今年 in them
+    still means 2014)."""
+    path = write(
+        tmp_path,
+        "sources:\n"
+        "  - {id: a, url: a.txt, kind: news, region: r, published_on: 2014-07}\n"
+        "  - {id: b, url: b.txt, kind: news, region: r, published_on: 2019}\n"
+        "  - {id: c, url: c.txt, kind: news, region: r, published_on: 2024-01-15}\n",
+    )
+    assert [s.published_on for s in load_sources(path)] == [
+        date(2014, 7, 1),
+        date(2019, 1, 1),
+        date(2024, 1, 15),
+    ]
+
+
+def test_an_impossible_unquoted_date_is_named_not_raised(tmp_path):
+    """published_on: 2024-13-45 unquoted once escaped as a bare ValueError from YAML."""
+    path = write(
+        tmp_path,
+        "sources:\n  - {id: a, url: a.txt, kind: news, region: r, published_on: 2024-13-45}\n",
+    )
+    with pytest.raises(RegistryError, match=r"entry 1 \(a\): field 'published_on' must be a date"):
+        load_sources(path)
 
 
 def test_datetime_is_not_a_date(tmp_path):

@@ -21,6 +21,10 @@ URL_SCHEMES = ("http", "https", "file")
 ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 ID_MAX_LENGTH = 100
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+# A release whose page gives only the month (发布时间：2014年7月) or the year is dated to the
+# first day of it: the vintage date then sorts before every later release, and the year of
+# publication, which 今年/去年 count from, stays exact.
+PARTIAL_DATE = re.compile(r"^(?P<year>\d{4})(?:-(?P<month>\d{1,2}))?$")
 
 
 class RegistryError(ValueError):
@@ -67,7 +71,15 @@ def load_sources(path: str | os.PathLike[str]) -> list[Source]:
 
 
 class _StrictLoader(yaml.SafeLoader):
-    """SafeLoader that refuses a key given twice, which PyYAML would silently overwrite."""
+    """SafeLoader that refuses a key given twice, which PyYAML would silently overwrite, and
+    reads dates as text, so that _date judges them (PyYAML would raise a bare ValueError on
+    an unquoted 2024-13-45)."""
+
+
+_StrictLoader.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
 
 
 def _construct_mapping(loader: _StrictLoader, node: yaml.MappingNode) -> dict[Any, Any]:
@@ -189,14 +201,26 @@ def _resolve_url(value: str, base: Path, fail: _Fail) -> str:
     return os.path.normpath(base.absolute() / Path(value).expanduser())
 
 
+def publication_date(value: Any) -> date:
+    """A publication date as registered: YYYY-MM-DD, or YYYY-MM / YYYY (the first day of it);
+    ValueError otherwise."""
+    if isinstance(value, date) and not isinstance(value, datetime):
+        return value
+    text = str(value).strip() if isinstance(value, str | int) else ""
+    partial = PARTIAL_DATE.match(text)
+    if ISO_DATE.match(text):
+        return date.fromisoformat(text)
+    if partial:
+        return date(int(partial["year"]), int(partial["month"] or 1), 1)
+    raise ValueError(f"not a date: {value!r}")
+
+
 def _date(value: Any, fail: _Fail) -> date | None:
     if value is None:
         return None
-    if isinstance(value, date) and not isinstance(value, datetime):
-        return value
-    if isinstance(value, str) and ISO_DATE.match(value.strip()):
-        try:
-            return date.fromisoformat(value.strip())
-        except ValueError:
-            pass
-    raise fail("published_on", f"must be a date YYYY-MM-DD; got {value!r}")
+    try:
+        return publication_date(value)
+    except ValueError:
+        raise fail(
+            "published_on", f"must be a date YYYY-MM-DD (or YYYY-MM, YYYY); got {value!r}"
+        ) from None
