@@ -35,6 +35,7 @@ _RUNNING_MAX = 40  # characters: a running header or footer is a short line
 _SHORT = 0.7  # a line narrower than this share of a full line may end its paragraph
 _INDENTS = ("\u3000", "  ", "\t")
 _CLAUSE = re.compile(r"[，、；：,;:]")
+_NEW_PARAGRAPH = "\u2029"  # an indented line opens a paragraph (a page-edge blank does not)
 
 
 def pdf_pages(raw: bytes) -> tuple[list[str], str | None]:
@@ -65,12 +66,24 @@ def looks_like_layout_text(text: str) -> bool:
 
 
 def repair_layout(pages: list[str]) -> str:
-    """Whole paragraphs from page texts: page furniture dropped, broken lines joined."""
+    """Whole paragraphs from page texts: page furniture dropped, broken lines joined. A
+    blank line at a page's edge is layout (the gap under a running header), not the end of
+    a paragraph: …下降2.4%。人均地区 | — 1 — | header | 生产总值58438元 is one sentence."""
     page_lines = _mark_indented_paragraphs([page.strip("\n\r\f").split("\n") for page in pages])
     page_lines = [_drop_page_numbers(lines) for lines in page_lines]
-    page_lines = _drop_running_lines(page_lines)
-    lines = _tables_to_sentences([line for lines in page_lines for line in lines])
-    return "\n".join(_join_broken_lines(lines))
+    page_lines = [_trim_blank_edges(lines) for lines in _drop_running_lines(page_lines)]
+    flat = ["" if line == _NEW_PARAGRAPH else line for lines in page_lines for line in lines]
+    return "\n".join(_join_broken_lines(_tables_to_sentences(flat)))
+
+
+def _trim_blank_edges(lines: list[str]) -> list[str]:
+    """The page without blank lines at its edges; an indented first line still opens a
+    paragraph."""
+    filled = [i for i, line in enumerate(lines) if _filled(line)]
+    if not filled:
+        return []
+    start = filled[0] - 1 if filled[0] and lines[filled[0] - 1] == _NEW_PARAGRAPH else filled[0]
+    return lines[start : filled[-1] + 1]
 
 
 def _mark_indented_paragraphs(pages: list[list[str]]) -> list[list[str]]:
@@ -84,14 +97,14 @@ def _mark_indented_paragraphs(pages: list[list[str]]) -> list[list[str]]:
         page: list[str] = []
         for line in lines:
             if use_indent and line.startswith(_INDENTS):
-                page.append("")
+                page.append(_NEW_PARAGRAPH)
             page.append(line.strip())
         marked.append(page)
     return marked
 
 
 def _drop_page_numbers(lines: list[str]) -> list[str]:
-    filled = [i for i, line in enumerate(lines) if line]
+    filled = [i for i, line in enumerate(lines) if _filled(line)]
     edges = set(filled[:1] + filled[-1:])
     return [
         line
@@ -129,12 +142,16 @@ def _may_run(line: str) -> bool:
     return 0 < len(line) <= _RUNNING_MAX and line[-1] not in "。！？"
 
 
+def _filled(line: str) -> bool:
+    return bool(line) and line != _NEW_PARAGRAPH
+
+
 def _top(lines: list[str]) -> set[int]:
-    return set([i for i, line in enumerate(lines) if line][:_EDGE])
+    return set([i for i, line in enumerate(lines) if _filled(line)][:_EDGE])
 
 
 def _bottom(lines: list[str]) -> set[int]:
-    return set([i for i, line in enumerate(lines) if line][-_EDGE:])
+    return set([i for i, line in enumerate(lines) if _filled(line)][-_EDGE:])
 
 
 def _running_key(line: str) -> str:
