@@ -171,6 +171,10 @@ DEFECTS = [
      "unit_matches_measure", ["growth_pct", "%"]),
     ("real_growth_too_high", set_value("地区生产总值", 95, measure="growth_pct"),
      "real_growth_within_bounds", ["95", "-30% to 60%"]),
+    ("share_off_its_parts", set_value("第一产业比重", 9.4, "9.4", "%"), "shares_match_parts",
+     ["第一产业比重 is 9.4%", "9.10%"]),
+    ("growth_over_1000_pct", set_value("居民消费价格涨幅", 1500, measure="growth_pct"),
+     "growth_pct_within_bounds", ["1,500", "misread 倍"]),
     ("negative_level", set_value("培育龙头企业", -3), "level_non_negative", ["-3", "家"]),
     ("range_upside_down", set_field("培育龙头企业", "value_high", 1.0),
      "value_high_not_below_value", ["upper end"]),
@@ -221,6 +225,47 @@ def test_document_over_threshold_is_rejected_whole():
     failed = outcome.quarantined.loc[frame.index[0]]
     assert "status_in_vocabulary" in failed["failed_expectation"]
     assert "'final'" in failed["reason"]
+
+
+def test_decades_of_growth_pass_but_an_absurd_multiple_does_not():
+    """增长了4160倍 over 1978-2017 is real (山南's savings deposits); a multiple of a million
+    is a level read as a multiple."""
+    span = fig("城乡居民储蓄存款", "unmapped", 416000, "%", "4160", "倍", measure="growth_pct",
+               period="1978-2017")  # fmt: skip
+    span["period_type"] = "span"
+    times = fig("固定资产投资是1978年的", "unmapped", 1908, "倍", "1908", "倍", measure="multiple")
+    absurd = fig("接待游客是上年的", "unmapped", 2.5e6, "倍", "250", "万倍", measure="multiple")
+    frame = pd.concat([clean_document(), pd.DataFrame([span, times, absurd])], ignore_index=True)
+    quarantined = validate(frame).quarantined
+    assert quarantined["indicator_label"].tolist() == ["接待游客是上年的"]
+    assert "multiple_within_bounds" in quarantined["failed_expectation"].iloc[0]
+
+
+def test_a_share_printed_from_unrounded_data_passes():
+    """8.5% beside 180.16亿 / 2132.64亿 = 8.45% (the 2022 Tibet bulletin): a share may miss
+    the ratio of its printed parts by one unit of its last digit."""
+    frame, _ = set_value("第一产业比重", 9.2, "9.2", "%")(clean_document())
+    frame, _ = set_value("第三产业比重", 53.8, "53.8", "%")(frame)
+    assert validate(frame).quarantined.empty
+
+
+def test_levels_of_decades_ago_are_not_held_to_todays_bounds():
+    """那曲's GDP of 1990 was 2.95亿元, below any prefecture's today; the same figure dated
+    2023 is a lost magnitude."""
+    old = fig("地区生产总值", "gdp", 2.95e8, "元", "2.95", "亿元", period="1990")
+    now = fig("地区生产总值", "gdp", 2.95e8, "元", "2.95", "亿元", period="2023", region="那曲市")
+    frame = pd.DataFrame([old, now], columns=FIGURE_COLUMNS)
+    frame["region"] = "那曲市"
+    quarantined = validate(frame).quarantined
+    assert quarantined["period"].tolist() == ["2023"]
+    assert "level_plausible_low" in quarantined["failed_expectation"].iloc[0]
+
+
+def test_a_rate_against_a_plan_may_pass_100():
+    """重点项目开工率102.6%: more projects started than planned; 优良率 cannot."""
+    over = fig("重点项目开工率", UNMAPPED, 102.6, "%", "102.6", "%")
+    frame = pd.concat([clean_document(), pd.DataFrame([over])], ignore_index=True)
+    assert validate(frame).quarantined.empty
 
 
 def test_threshold_is_the_callers():

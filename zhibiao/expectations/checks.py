@@ -37,8 +37,12 @@ def enrich(figures: pd.DataFrame, catalog: pd.DataFrame | None) -> pd.DataFrame:
     stock_or_flow = df["indicator_kind"].isin(("stock", "flow")) & ~df["indicator_code"].isin(
         rules.SIGNED_CODES
     )
-    df["non_negative"] = level & (stock_or_flow | df["unit"].isin(rules.NON_NEGATIVE_UNITS))
+    df["non_negative"] = (
+        level & (stock_or_flow | df["unit"].isin(rules.NON_NEGATIVE_UNITS)) & _plain(df)
+    )
     df["percent_rate"] = level & df["unit"].eq("%") & _is_rate(df)
+    # over a span (增长了4160倍 from 1978 to 2017) a growth has no upper bound
+    df["growth_in_a_period"] = df["measure"].eq("growth_pct") & df["period_type"].ne("span")
     df["real_growth"] = (
         df["measure"].eq("growth_pct")
         & df["growth_basis"].eq("real")
@@ -46,6 +50,14 @@ def enrich(figures: pd.DataFrame, catalog: pd.DataFrame | None) -> pd.DataFrame:
     )
     df = _with_plausible_bounds(df)
     return add_cross_checks(df)
+
+
+def _plain(df: pd.DataFrame) -> pd.Series:
+    """The indicator's own series: not a difference from another area (…比全国平均水平高), a
+    month-on-month change or a bound, which the indicator's bounds do not apply to."""
+    if SERIES_LABEL not in df.columns:
+        return pd.Series(True, index=df.index)
+    return df[SERIES_LABEL].fillna("").eq("") | df["indicator_code"].isin((UNMAPPED, ""))
 
 
 def region_level(region: object) -> str:
@@ -110,7 +122,9 @@ def _with_plausible_bounds(df: pd.DataFrame) -> pd.DataFrame:
     df["plausible_high"] = np.nan
     df["plausible_rule"] = pd.Series(np.nan, index=df.index, dtype=object)
     df["plausible_what"] = pd.Series(np.nan, index=df.index, dtype=object)
-    annual_level = df["measure"].eq("level") & df["period_type"].eq("year")
+    annual_level = df["measure"].eq("level") & df["period_type"].eq("year") & _plain(df)
+    year = pd.to_numeric(df["period"].str[:4], errors="coerce")
+    annual_level &= year.ge(rules.PLAUSIBLE_SINCE_YEAR)
     for rule in rules.PLAUSIBLE_LEVELS:
         applies = (
             annual_level
@@ -200,7 +214,10 @@ def _levels_by_group(df: pd.DataFrame, codes: tuple[str, ...]):
     Plain dicts, not a pandas groupby: a document has a few dozen such groups and a
     DataFrame per group cost more than the whole rest of the checks.
     """
-    chosen = df["measure"].eq("level") & df["indicator_code"].isin(codes)
+    # exact statements only: a bound (突破700亿元) is true of the whole, not a part of a sum
+    exact = df["qualifier"].isin(("eq", "approx"))
+    plain = df[SERIES_LABEL].fillna("").eq("") if SERIES_LABEL in df.columns else exact
+    chosen = df["measure"].eq("level") & df["indicator_code"].isin(codes) & exact & plain
     groups: dict[tuple, tuple[dict[str, dict], list[int]]] = {}
     records = df.loc[chosen, _LEVEL_FIELDS].to_dict("index")
     for index, row in records.items():
@@ -275,7 +292,7 @@ def _check_share_ratio(df, rule: str, share: dict, part: dict, whole: dict) -> N
     relative = part["half_unit"] / abs(part["value"] or 1) + whole["half_unit"] / abs(
         whole["value"]
     )
-    slack = share["half_unit"] + abs(implied) * relative
+    slack = rules.SHARE_SLACK_UNITS * share["half_unit"] + abs(implied) * relative
     if abs(share["value"] - implied) <= slack * (1 + 1e-9):
         return
     note = (

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from zhibiao.schema import MEASURE_UNITS, PP_UNIT, TIMES_UNIT
+from zhibiao.schema import MEASURE_UNITS, PP_UNIT
 from zhibiao.transforms import units
 
 # Period strings of the contract: 2023, 2024Q1, 2024H1, 2024M06, cumulative 2024M01-M09, and a
@@ -51,8 +51,9 @@ SIGNED_CODES = (
 
 # The unit each measure must carry (schema.MEASURES); a level carries its own unit.
 MEASURE_UNITS = MEASURE_UNITS
-# Units that make no sense on a level: a change in points or a multiple stated as a level.
-NOT_LEVEL_UNITS = (PP_UNIT, TIMES_UNIT)
+# Units that make no sense on a level: a change in points stated as a level (a ratio such as
+# 城乡居民收入比2.33 is a level in 倍).
+NOT_LEVEL_UNITS = (PP_UNIT,)
 
 # Labels that name a rate or a share when the catalog cannot say (unmapped figures): stated
 # as a level in %, they lie within [0, 100]. The exceptions can legitimately pass 100% or go
@@ -60,12 +61,15 @@ NOT_LEVEL_UNITS = (PP_UNIT, TIMES_UNIT)
 RATE_LABEL_ENDINGS = ("率", "比重", "占比", "比例")
 RATE_LABEL_EXCEPTIONS = (
     "增长率", "完成率", "贡献率", "债务率", "负债率", "利润率", "收益率", "回报率", "拉动率",
+    "开工率", "复工率", "到位率", "执行率",  # against a plan: 开工率102.6% (林芝 2017)
 )  # fmt: skip
 # Catalog rates that are price indices (上年=100): stated as a level they sit around 100.
 RATE_CATEGORIES_NOT_BOUNDED = ("prices",)
 
-# Growth rates (measure growth_pct, in %). Below -100% a quantity would turn negative; above
-# 1000% (11 times the base) is almost always a misread 倍 or a level read as a growth.
+# Growth rates (measure growth_pct, in %) within a year or a part of one. Below -100% a
+# quantity would turn negative; above 1000% (11 times the base) is almost always a misread 倍
+# or a level read as a growth. Over a span of decades it is not (山南's savings deposits
+# 1978-2017: 增长了4160倍), so spans have no upper bound.
 GROWTH_PCT_BOUNDS = (-100.0, 1000.0)
 # Real (price-deflated) growth of national-accounts aggregates (catalog category
 # national_accounts, growth_basis real). Annual regional real growth stays far inside this
@@ -77,8 +81,10 @@ REAL_GROWTH_BOUNDS = (-30.0, 60.0)
 REAL_GROWTH_CATEGORIES = ("national_accounts",)
 # Changes in percentage points of a rate or share in [0, 100].
 PP_CHANGE_BOUNDS = (-100.0, 100.0)
-# "是…的N倍": a positive multiple; above 1000 it is a level read as a multiple.
-MULTIPLE_BOUNDS = (0.0, 1000.0)
+# "是…的N倍": a positive multiple. Against a base four decades back real multiples pass 1000
+# (山南's fixed-asset investment 2017 is 1908 times 1978's); above 100000 it is a level read
+# as a multiple.
+MULTIPLE_BOUNDS = (0.0, 100000.0)
 
 
 @dataclass(frozen=True)
@@ -110,6 +116,9 @@ POPULATION = ("resident_population",)
 # Shanghai urban income ~89 k the highest; Tibet 3.65 m residents, Ngari prefecture ~0.12 m.
 # The bounds sit a factor 5-10 outside these extremes: they catch a lost or doubled magnitude
 # (万 ↔ 亿 is a factor 10,000) and a misplaced decimal point, not a real outlier.
+# The bounds hold for the 2010s and after; anniversary releases quote the levels of 1978 or
+# 1990 (那曲's GDP of 1990: 2.95亿元; incomes of a few hundred yuan), which are real.
+PLAUSIBLE_SINCE_YEAR = 2010
 PLAUSIBLE_LEVELS = (
     Plausible("gdp_nation", GDP, "nation", 5e13, 5e14, "元", "the GDP of China"),
     Plausible("gdp_province", GDP, "province", 5e10, 2e13, "元", "the GDP of a province"),
@@ -177,6 +186,12 @@ SHARES = (
         ),
     ),
 )
+
+# A share is printed from unrounded (sometimes revised) data: the 2022 Tibet bulletin prints
+# the primary industry's share as 8.5% while 180.16亿 / 2132.64亿 = 8.45%. A share may miss the
+# ratio of its printed parts by a whole unit of its last digit, not half of one, before it is
+# held as inconsistent.
+SHARE_SLACK_UNITS = 2.0
 
 # When rounding cannot be read from raw_value (a range, a Chinese numeral), allow this share
 # of the larger side: printed figures carry 3-5 significant digits.

@@ -197,7 +197,7 @@ def value_rules() -> list[Rule]:
         ),
         _bounded(
             "growth_pct_within_bounds",
-            ("measure", "growth_pct"),
+            ("growth_in_a_period", True),
             growth_low,
             growth_high,
             f"a growth must lie within {growth_low:g}% to {growth_high:g}%: "
