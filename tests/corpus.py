@@ -76,7 +76,13 @@ def import_folder(staged: Path, name: str) -> Path:
 
 
 def _expected_row(g: dict) -> dict:
+    from zhibiao.transforms import units
+
     unit = g["unit_base"].strip()
+    known = units.get(_simplified(unit))
+    unit = known.base if known else unit  # 个百分点 -> 百分点, 名 -> 人: the contract's base unit
+    if not unit and g["measure"] == "level":
+        unit = "倍"  # a ratio printed without a unit (城乡居民收入比2.49:1)
     return {
         "indicator_label": _simplified(g["label"]),
         "indicator_code": "",
@@ -103,8 +109,10 @@ def export(out: Path, which: str = "all") -> None:
     (out / "gold").mkdir(parents=True, exist_ok=True)
     manifest = []
     for folder in sorted(GOLDEN.glob("real-*")):
-        if which != "all" and f"-{which}-" not in f"-{folder.name.split('-', 2)[1]}-":
+        if which != "all" and folder.name.split("-", 2)[1] != which:
             continue
+        if "key" not in (folder / "expected.csv").read_text(encoding="utf-8").split("\n", 1)[0]:
+            continue  # labelled before keys: no linkage to score
         meta = yaml.safe_load((folder / "meta.yaml").read_text(encoding="utf-8")) or {}
         source = next(p for p in folder.iterdir() if p.stem == "source")
         doc = folder.name + source.suffix

@@ -16,6 +16,7 @@ from zhibiao.transforms import lexicon
 from zhibiao.transforms.extract import (  # noqa: F401 - importing registers the rules
     code,
     label,
+    lists,
     measure,
     period,
     qualifier,
@@ -48,7 +49,7 @@ def extract_figures(
     rows: list[dict] = []
     for clause in clauses(text, doc):
         rows.extend(_rows(clause))
-    frame = pd.DataFrame(rows, columns=[*FIGURE_COLUMNS, SERIES_LABEL])
+    frame = pd.DataFrame(_bounds_apart(rows), columns=[*FIGURE_COLUMNS, SERIES_LABEL])
     return frame.astype({"value": "float64", "value_high": "float64"})
 
 
@@ -128,8 +129,9 @@ def _figures(clause: Clause):
         if clause.own and clause.own[-1].after and text.startswith(clause.own[-1].after, lo):
             lo += len(clause.own[-1].after)  # 38项创建指标有18项: that noun was the last count's
         window = text[lo : q.start]
-        if any(w in window for w in lexicon.words("distributive")):
-            members = _group(text, qs, i)
+        members = _group(text, qs, i)
+        listed = any(w in window for w in lexicon.words("distributive"))
+        if listed or (len(members) > 1 and lists.implicit_list(window, len(members))):
             group = Group(i, len(members), window, lo)
             for position, member in enumerate(members):
                 own_lo = max(clause_start(text, member.start), qs[i + position - 1].end)
@@ -169,6 +171,24 @@ def _group(text: str, quantities: list[Quantity], i: int) -> list[Quantity]:
             break
         group.append(q)
     return group
+
+
+def _bounds_apart(rows: list[dict]) -> list[dict]:
+    """地区生产总值突破700亿元，达到741.84亿元: a bound and an exact value of one series are both
+    true; the exact one keeps the series, the bound becomes its own (…（下限）), so that
+    neither is refused as a second value."""
+    exact = {_series(r) for r in rows if r["qualifier"] in ("eq", "approx")}
+    marks = dict(lexicon.mapping("bound_series"))
+    for r in rows:
+        if r["qualifier"] in marks and _series(r) in exact:
+            r["indicator_label"] += marks[r["qualifier"]]
+            r[SERIES_LABEL] += marks[r["qualifier"]]
+    return rows
+
+
+def _series(r: dict) -> tuple:
+    kind = "target" if r["status"] == "target" else "stated"
+    return (r["indicator_code"], r[SERIES_LABEL], r["region"], r["period"], r["measure"], kind)
 
 
 def _row(fig: Figure, sentence: Sentence) -> dict:

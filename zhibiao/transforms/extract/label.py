@@ -16,7 +16,7 @@ from zhibiao.transforms import catalog, lexicon, units
 from zhibiao.transforms.extract.figure import Clause, Figure
 from zhibiao.transforms.extract.label_text import clean_label, label_after, unquoted
 from zhibiao.transforms.extract.lists import borrow_label, distribute
-from zhibiao.transforms.extract.measure import is_rate
+from zhibiao.transforms.extract.measure import is_rate, predicate
 from zhibiao.transforms.extract.rules import rule
 from zhibiao.transforms.extract.text import clause_before, clause_start
 
@@ -46,6 +46,8 @@ def structure_part(clause: Clause, fig: Figure) -> Figure:
 def change_of_indicator(clause: Clause, fig: Figure) -> Figure:
     """耕地面积比上年减少0.3万公顷: the change of 耕地面积 is the …增量 series."""
     if _settled(fig) or "change" not in fig.flags:
+        return fig
+    if "gap" in fig.flags:  # 比全国平均水平高1887元: named by its comparator, the label stays
         return fig
     base = clean_label(lexicon.regex("absolute_change").sub("", fig.window))
     if not base:
@@ -122,10 +124,16 @@ def noun_after_a_count(clause: Clause, fig: Figure) -> Figure:
         return fig
     joined = window.strip("".join(lexicon.words("list_edge_joiners")))
     took_prior = bool(clause.own) and clause.own[-1].after in (label, joined)
-    if not label or _ends_with_verb(window) or took_prior:
+    if not label or _ends_with_verb(window) or took_prior or _only_a_place(label):
         fig.after = after
         fig.label = after
     return fig
+
+
+def _only_a_place(label: str) -> bool:
+    """那曲市7个县…: a region before a count is whose, not what."""
+    found = catalog.find_regions(label)
+    return bool(found) and found[0][0] == 0 and found[-1][1] == len(label)
 
 
 def _unitless_subject(clause: Clause, lo: int) -> str:
@@ -173,7 +181,8 @@ def label_of_the_figure_before(clause: Clause, fig: Figure) -> Figure:
         two_levels
         and fig.q.unit == prior.q.unit
         and prior in clause.own
-        and ("reached" not in fig.flags)
+        and "reached" not in fig.flags
+        and any(w in fig.window for w in lexicon.words("part_words"))
     ):
         fig.label += lexicon.words("repeated_label_suffix")[0]
     else:
@@ -200,8 +209,8 @@ def generic_label_takes_its_noun(clause: Clause, fig: Figure) -> Figure:
         return fig
     subject = clause_before(clause.text, fig.lo)
     subject = subject.rsplit(lexicon.words("generic_subject_separator")[0], 1)[-1]
-    subject = unquoted(lexicon.regex("verb_tail").sub("", subject))
-    if 2 <= len(subject) <= 16:
+    subject = clean_label(unquoted(lexicon.regex("verb_tail").sub("", subject)))
+    if 2 <= len(subject) <= 16:  # “十三五”期间，累计完成投资: a period is no subject
         fig.label = subject + fig.label
     return fig
 
@@ -285,6 +294,18 @@ def pp_change_names_its_comparator(clause: Clause, fig: Figure) -> Figure:
     )
     if base and base[0] not in fig.full_label:
         fig.suffix += base[0]
+    return fig
+
+
+@rule("label")
+def difference_names_its_comparator(clause: Clause, fig: Figure) -> Figure:
+    """城乡居民人均可支配收入分别比全国平均水平高1887元和2267元: the difference from another
+    area is the indicator's series …比全国平均水平高 (a pp change's comparator likewise)."""
+    if "gap" not in fig.flags:
+        return fig
+    m = lexicon.regex("absolute_gap").search(predicate(fig).strip())
+    if m and m["base"] not in fig.full_label:
+        fig.suffix += m["base"] + m["verb"]
     return fig
 
 
@@ -383,11 +404,12 @@ def growth_on_another_base_year(clause: Clause, fig: Figure) -> Figure:
     window = clause.text[clause_start(clause.text, fig.q.start) : fig.q.start]
     m = lexicon.regex("base_year").search(window)
     year = clause.sentence.year
-    if not m or (year and int(m[1]) == year - 1):
+    base = int(m[1] or m[2]) if m else None
+    if not m or (year and base == year - 1):
         return fig
     if lexicon.words("span_average")[0] in window:
         return fig  # 与2020年相比…年均增长: an average over the span, the period says so
-    named = lexicon.template("base_year_label").format(year=m[1])
+    named = lexicon.template("base_year_label").format(year=base)
     if named not in fig.full_label:
         fig.suffix += named
     return fig
@@ -400,9 +422,13 @@ def holiday_keeps_its_own_series(clause: Clause, fig: Figure) -> Figure:
     holidays = list(lexicon.regex("holiday").finditer(scope))
     if not holidays or not fig.label:
         return fig
-    name = unquoted(holidays[-1][1])
-    if name in fig.full_label or not lexicon.regex("holiday_period_words").search(name):
+    name = "".join(c for c in holidays[-1][1] if c not in lexicon.words("quote_marks"))
+    if not lexicon.regex("holiday_period_words").search(name):
         return fig  # 国庆 or 桃花节 alone name a thing, not a time
+    shorter = lexicon.regex("holiday_during").sub("", name)  # 国庆黄金周期间 -> 国庆黄金周
+    name = shorter if lexicon.regex("holiday_period_words").search(shorter) else name
+    if name in fig.full_label:
+        return fig
     if lexicon.regex("holiday_cause").search(scope[: holidays[-1].start()]):
         return fig  # 受桃花节假期带动: a cause, not the time of the figure
     fig.prefix = name + fig.prefix
@@ -420,8 +446,9 @@ def region_is_its_own_column(clause: Clause, fig: Figure) -> Figure:
         found = catalog.find_regions(rest[:8])
         if not found or found[0][0] != 0 or len(rest) - found[0][1] < 2:
             place = lexicon.regex("sub_county_place").match(rest)
-            if place and len(rest) - place.end() >= 2:
+            if place and len(rest) - place.end() > 2:
                 rest = rest[place.end() :]  # 鲁朗镇接待游客: the township is the region
+            # 珠峰景区收入: a bare 收入 would name nothing, the place stays in the label
             break
         if is_source(rest, found[0]):
             break  # 米林机场旅客吞吐量: a place's name, not the region

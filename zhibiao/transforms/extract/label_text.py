@@ -114,7 +114,13 @@ def label_after(text: str, end: int) -> str:
     phrase = phrase.strip("".join(lexicon.words("quote_marks")))
     if len(phrase) == 1:  # 5个乡、2个镇: one character names it only at a list's end
         rest = tail[tail.find(phrase) + 1 :]
-        return phrase if lexicon.regex("single_noun_end").match(rest) else ""
+        if lexicon.regex("single_noun_end").match(rest):
+            return phrase
+        done = lexicon.regex("counted_by_deed").match(rest)  # 5个县通过素质教育验收
+        if not done:
+            return ""
+        label = lexicon.template("counted_by_deed_label")
+        return label.format(deed=done["deed"], noun=phrase, aside=done["aside"] or "")
     return phrase
 
 
@@ -131,6 +137,8 @@ def split_items(label: str) -> list[str]:
         return f"\x00{len(kept) - 1}\x00"
 
     masked = lexicon.regex("industry_names").sub(hold, label)
+    if len(kept) > 1 and not masked.replace("\x00", "").strip("0123456789"):
+        return kept  # 教育卫生和社会工作: two industries' names written together
     items = [i for i in lexicon.regex("list_item_joiners").split(masked) if i]
     return [_unmask(i, kept) for i in items]
 
@@ -146,6 +154,7 @@ def predicate_noun(text: str) -> str:
     to, with its verb (the label is the figure's own plus this); a comparison or a growth
     (分别比上年增长) says nothing new."""
     text = _junk(lexicon.regex("label_comparison_base").sub("", text))
+    text = lexicon.regex("label_multiple_base").sub("", text)
     text = lexicon.regex("growth_tail").sub("", text)
     changed = True
     while changed and text:

@@ -76,12 +76,19 @@ def _share_affixes(items: list[str]) -> list[str]:
 
 
 def _parallel_head(items: list[str]) -> str | None:
-    """Items of one length before a longer last one share the last one's remainder."""
+    """Items of one length before a longer last one share the last one's remainder; levels
+    of government share what follows the last one's level (县、乡、行政村…覆盖率)."""
+    levels = lexicon.words("administrative_levels")
+    level = next((w for w in levels if items[-1].startswith(w)), None)
+    if level and all(i in levels for i in items[:-1]) and len(items[-1]) > len(level) + 1:
+        return items[-1][len(level) :]
     lengths = {len(i) for i in items[:-1]}
     if len(lengths) != 1:
         return None
     size = lengths.pop()
     rest = items[-1][size:]
+    if rest.startswith(tuple(lexicon.words("list_joiners"))):
+        return None  # 教育、卫生和社会工作: the last item is a name of its own
     if len(items[-1]) > size + 1 and not any(i.endswith(rest) for i in items[:-1]):
         return rest
     return None
@@ -141,8 +148,8 @@ def distribute(group, previous: list, measure: str) -> None:
     from zhibiao.transforms.extract.label_text import clean_label, predicate_noun, strip_period
 
     window = group.window
-    word = next(w for w in lexicon.words("distributive") if w in window)
-    cut = window.find(word)
+    word = next((w for w in lexicon.words("distributive") if w in window), "")
+    cut = window.find(word) if word else len(window)  # no 分别: 城乡居民…26096元和10736元
     before, predicate = strip_period(window[:cut]), window[cut + len(word) :]
     n = group.size
     tail = lexicon.regex("growth_tail")
@@ -162,7 +169,7 @@ def distribute(group, previous: list, measure: str) -> None:
         return
     labels = expand_list(base, n) if base else None
     if labels is None:
-        prior = _prior_figures(previous, n)
+        prior = _prior_figures(previous, n, measure)
         if prior:
             # 养殖规模…，存栏…，分别完成目标任务的91.3%、98.2%: what is said of each of them
             said = predicate_noun(predicate)
@@ -203,9 +210,11 @@ def _regions_then_label(before: str, n: int) -> tuple[list[str], str] | None:
     return ([*names, last_region], label) if all(names) and label else None
 
 
-def _prior_figures(previous: list, n: int) -> list | None:
-    """分别 with no label of its own refers back to the last n levels of the sentence."""
-    levels = [f for f in previous if f.measure == "level" and "inherited" not in f.flags]
+def _prior_figures(previous: list, n: int, measure: str = "level") -> list | None:
+    """分别 with no label of its own refers back to the last n levels of the sentence; a list
+    of pp changes (较上年同期分别提高17.5和23.1个百分点) to the last n growth rates."""
+    kind = "growth_pct" if measure == "pp_change" else "level"
+    levels = [f for f in previous if f.measure == kind and "inherited" not in f.flags]
     return levels[-n:] if len(levels) >= n else None
 
 
@@ -215,3 +224,13 @@ def borrow_label(memory: list, measure: str) -> str | None:
         if f.measure == measure and f.label and not catalog.normalize_region(f.label):
             return f.label
     return None
+
+
+def implicit_list(window: str, n: int) -> bool:
+    """城乡居民人均可支配收入26096元和10736元，增长13%和16%: n numbers joined by 和/、 with no
+    分别 are a list too when the words before them name n items, or name nothing (then they
+    are of the n figures before)."""
+    from zhibiao.transforms.extract.label_text import clean_label
+
+    label = clean_label(lexicon.regex("growth_tail").sub("", clean_label(window)))
+    return not label or expand_list(label, n) is not None

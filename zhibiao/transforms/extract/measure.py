@@ -62,17 +62,25 @@ def _sign(words: str) -> float:
 
 
 @rule("measure")
-def bare_ratio_is_a_multiple(clause: Clause, fig: Figure) -> Figure:
-    """城乡居民收入比2.33: a ratio of two amounts, printed without a unit."""
-    return fig.set(measure="multiple") if fig.q.unit == TIMES_UNIT and not fig.q.raw_unit else fig
+def bare_ratio_is_a_level(clause: Clause, fig: Figure) -> Figure:
+    """城乡居民收入比2.33 (2.49:1): a ratio of two amounts, printed without a unit, is the
+    indicator's own value (a level, in 倍); 是上年的2.5倍 is a multiple."""
+    return fig.set(measure="level") if fig.q.unit == TIMES_UNIT and not fig.q.raw_unit else fig
 
 
 @rule("measure")
 def change_in_own_unit(clause: Clause, fig: Figure) -> Figure:
-    """比上年减少0.3万公顷: a change in the indicator's unit is a signed level (…增量)."""
-    if fig.group is not None or is_rate(fig.q.unit):
+    """比上年减少0.3万公顷, 增加3900户: a change in the indicator's unit is a signed level
+    (…增量); 比全国平均水平高1887元 a difference from another area (its own series)."""
+    if is_rate(fig.q.unit):
         return fig
-    m = lexicon.regex("absolute_change").search(fig.window.strip())
+    words = predicate(fig).strip()
+    gap = lexicon.regex("absolute_gap").search(words)
+    if gap:
+        fig.flags.add("gap")
+        down = gap["verb"] in lexicon.word_set("absolute_gap_down")
+        return fig.set(measure="level", sign=-1.0 if down else 1.0)
+    m = lexicon.regex("absolute_change").search(words) if fig.group is None else None
     if not m:
         return fig
     fig.flags.add("change")
@@ -82,12 +90,18 @@ def change_in_own_unit(clause: Clause, fig: Figure) -> Figure:
 
 @rule("measure")
 def other_areas_rate_quoted(clause: Clause, fig: Figure) -> Figure:
-    """比全国国内生产总值5.0%的增速高1.9个百分点: the other area's growth, quoted."""
+    """比全国国内生产总值5.0%的增速高1.9个百分点, 比全国平均水平（5.1%）高…: the other
+    area's growth, quoted."""
     if fig.group is not None or fig.q.unit != PERCENT:
         return fig
     after = clause.text[fig.q.end :]
-    if lexicon.regex("quoted_rate_after").match(after) and lexicon.regex("other_area").search(
-        fig.window
+    before = clause.text[: fig.q.start]
+    bracketed = after[:1] in lexicon.words("closing_brackets") and bool(
+        lexicon.regex("quoted_rate_in_brackets").search(before)
+    )
+    if bracketed or (
+        lexicon.regex("quoted_rate_after").match(after)
+        and lexicon.regex("other_area").search(fig.window)
     ):
         fig.flags.add("quoted")
         return fig.set(measure="growth_pct")

@@ -60,7 +60,16 @@ def spell_out_chinese_numerals(sentence: str) -> str:
     sentence = p["permille"].sub(lambda m: _or_same(m, "‰"), sentence)
     digits = dict(lexicon.mapping("numeral_digits"))
     sentence = p["small"].sub(lambda m: str(digits[m[1]]) + m[2], sentence)
-    return p["counted"].sub(_counted, sentence)
+    return _zero_reached(p["counted"].sub(_counted, sentence))
+
+
+def _zero_reached(sentence: str) -> str:
+    """从…的22.7%降至零 -> 降至0%: the zero in the unit of the rate before it."""
+    for m in reversed(list(lexicon.regex("zero_reached").finditer(sentence))):
+        rate = re.findall(r"\d[%‰]", sentence[: m.start()])
+        if rate:
+            sentence = sentence[: m.end() - 1] + "0" + rate[-1][-1] + sentence[m.end() :]
+    return sentence
 
 
 def _or_same(m: re.Match, suffix: str) -> str:

@@ -8,7 +8,7 @@ stock at the end of June.
 
 from __future__ import annotations
 
-from zhibiao.transforms import lexicon
+from zhibiao.transforms import lexicon, units
 from zhibiao.transforms.extract.figure import Clause, Figure
 from zhibiao.transforms.extract.period_phrases import period_key
 from zhibiao.transforms.extract.rules import rule
@@ -26,13 +26,25 @@ def _set(
 
 
 @rule("period")
+def growth_between_two_years(clause: Clause, fig: Figure) -> Figure:
+    """由1978年的205万元增加到2017年的85.21亿元，增长了4160倍: the growth spans the two."""
+    if fig.measure != "growth_pct":
+        return fig
+    m = lexicon.regex("change_between_two_years").search(clause.text[: fig.q.start])
+    if not m or int(m["a"]) >= int(m["b"]):
+        return fig
+    return _set(fig, int(m["b"]), "", "span", int(m["a"]))
+
+
+@rule("period")
 def last_year_by_its_words(clause: Clause, fig: Figure) -> Figure:
     """由上年的…, 上年同期为下降2.1%, 去年同期…为172.1亿元: last year's figure."""
     s = clause.sentence
-    if not s.year:
-        return fig
+    own_start = clause_start(clause.text, fig.q.start)
+    if not s.year or any(p.year for p in clause.periods if own_start <= p.start < fig.q.start):
+        return fig  # 去年，…由1978年的205万元…: the year named in the figure's clause is its own
     before = clause.text[max(0, fig.q.start - 10) : fig.q.start]
-    own_clause = clause.text[clause_start(clause.text, fig.q.start) : fig.q.start]
+    own_clause = clause.text[own_start : fig.q.start]
     last = lexicon.regex("last_year_clause")
     found = (
         lexicon.regex("last_year_before").search(before)
@@ -55,10 +67,11 @@ def average_since_a_base_year(clause: Clause, fig: Figure) -> Figure:
     before = clause.text[: fig.q.start]
     if fig.measure != "growth_pct" or not year or not before.endswith(_average_words(), 0):
         return fig
-    base = list(lexicon.regex("base_year").finditer(before))
-    if not base or not year > int(base[-1][1]) + 1:
+    found = list(lexicon.regex("base_year").finditer(before))
+    base = int(found[-1][1] or found[-1][2]) if found else None
+    if base is None or not year > base + 1:
         return fig
-    return _set(fig, year, "", "span", int(base[-1][1]) + 1)
+    return _set(fig, year, "", "span", base + 1)
 
 
 def _average_words() -> tuple[str, ...]:
@@ -74,31 +87,47 @@ def phrase_before_the_figure(clause: Clause, fig: Figure) -> Figure:
     s = clause.sentence
     year, suffix, ptype, first = s.year, s.suffix, s.period_type, None
     owner = lexicon.words("period_owner_particle")
+    now = False
     for p in clause.periods:
         if p.start >= fig.q.start:
             break
         rest = clause.text[p.end + 1 : fig.q.start - 1]
-        if clause.text[p.end : p.end + 1] in owner and any(c.isdigit() for c in rest):
+        owned = any(clause.text.startswith(w, p.end) for w in owner)
+        if owned and any(c.isdigit() for c in rest):
             continue
         y, p_suffix, p_type, p_first = p.resolve(
             year, clause.document.published_year, clause.document.work_report
         )
         if p_first is not None:
-            between = clause.text[p.end : fig.q.start]
-            summed = any(w in between for w in lexicon.words("span_sum_words"))
+            between = clause.text[max(p.end, clause_start(clause.text, fig.q.start)) : fig.q.start]
+            summed = p.in_force or any(w in between for w in lexicon.words("span_sum_words"))
+            # “十三五”期间，7个县通过验收: things done over a closed span are counted over it
+            summed = summed or (p.year is not None and fig.measure == "level" and _counted(fig))
             year, suffix, ptype, first = y, "", "year", (p_first if summed else None)
             continue
         if y is not None:
-            year, first = y, None
+            year, first, now = y, None, p.shift == 0 and p.years == 1
         suffix, ptype = p_suffix, p_type
+    if now:
+        fig.flags.add("now")  # 今年以来, 如今: the time of writing, never a plan (status)
     return _set(fig, year, suffix, ptype, first)
 
 
+def _counted(fig: Figure) -> bool:
+    unit = units.get(fig.q.unit or "")
+    return unit is not None and units.is_count(unit.base)
+
+
+_WHOLE_PARTS = {"M01-M12": ("", "year"), "M01-M06": ("H1", "half"), "M01-M03": ("Q1", "quarter")}
+
+
 @rule("period", refines=True)
-def twelve_months_are_the_year(clause: Clause, fig: Figure) -> Figure:
-    """1-12月 is the year."""
-    if fig.period and fig.period.endswith("M01-M12"):
-        fig.period, fig.period_type = fig.period[:4], "year"
+def months_that_make_a_half_or_a_year(clause: Clause, fig: Figure) -> Figure:
+    """1-12月 is the year, 1-6月 the first half, 1-3月 the first quarter: a monthly release's
+    1-6月 and a press release's 上半年 are one series."""
+    part = _WHOLE_PARTS.get(fig.period[4:]) if fig.period else None
+    if part:
+        fig.period, fig.period_type = fig.period[:4] + part[0], part[1]
     return fig
 
 

@@ -32,22 +32,34 @@ class PeriodMention:
     first_year: int | None = None  # a span's first year (or, with shift, its length)
     shift: int | None = None  # relative to the publication year
     years: int = 1  # how many years a relative phrase covers (过去五年: 5)
+    in_force: bool = False  # counted back from the year in force, not from publication
+    until_now: bool = False  # 五年来: up to the time of writing (a work report: the year before)
 
     def resolve(
         self, year_in_force: int | None, published: int | None, report: bool = False
     ) -> tuple:
         """(year, suffix, period_type, first_year) with the relative parts filled in."""
-        if self.shift == 0 and year_in_force is not None and (report or published is None):
+        if self.in_force and year_in_force is not None:  # 两年平均: the years to the one in force
+            return year_in_force, "", "span", year_in_force - self.years + 1
+        shift = self.shift
+        if self.until_now:  # 70年来 in a 2021 story runs to 2021; 五年来 in a report, to 2022
+            shift = -1 if report or published is None else 0
+        if (
+            shift == 0
+            and self.years == 1
+            and year_in_force is not None
+            and (report or published is None)
+        ):
             # 今年 in a work report is the year its part speaks of: the review calls the year
             # it reviews 今年, the plan part the year ahead
             return year_in_force, self.suffix, self.period_type, None
-        if self.shift is not None:
+        if shift is not None:
             # counted from the year of writing; unknown, the text's year in force is taken for
             # the past year it reviews (过去一年 in a bulletin of that year)
             if published is None and year_in_force is None:
                 return None, self.suffix, self.period_type, None
-            last = published + self.shift if published is not None else year_in_force
-            last = last if published is not None or self.shift >= -1 else last + self.shift + 1
+            last = published + shift if published is not None else year_in_force
+            last = last if published is not None or shift >= -1 else last + shift + 1
             first = last - self.years + 1 if self.years > 1 else None
             return last, self.suffix, "span" if first else self.period_type, first
         last = self.year if self.year is not None else year_in_force
@@ -63,6 +75,7 @@ def period_key(year: int, suffix: str, first_year: int | None = None) -> str:
 
 # Which entry reads which kind of phrase; earlier entries claim their text first.
 _PHRASES = (
+    ("period_days_of_a_month", "month"),
     ("period_month_span", "months"),
     ("period_first_quarters", "first_quarters"),
     ("period_month_to_date", "month"),
@@ -72,6 +85,7 @@ _PHRASES = (
     ("period_month", "month"),
     ("period_whole_year", "year"),
 )
+_LAST_MONTH = {"Q1": "03", "Q2": "06", "Q3": "09", "Q4": "12", "H1": "06", "H2": "12"}
 # A month span that is one whole later quarter is that quarter (7-9月 -> Q3).
 _QUARTER_SPANS = {(4, 6): "Q2", (7, 9): "Q3", (10, 12): "Q4"}
 
@@ -86,6 +100,13 @@ def number(token: str) -> int:
 
 
 def _subyear(kind: str, m) -> tuple[str, str] | None:
+    sub = _subyear_span(kind, m)
+    if sub and m.groupdict().get("end"):  # 一季度末, 上半年末: the last month, a point in time
+        return f"M{sub[0][-2:] if sub[1] == 'ytd' else _LAST_MONTH[sub[0]]}", "month"
+    return sub
+
+
+def _subyear_span(kind: str, m) -> tuple[str, str] | None:
     if kind == "months":
         a, b = number(m["a"]), number(m["b"])
         if (a, b) in _QUARTER_SPANS:
@@ -100,7 +121,7 @@ def _subyear(kind: str, m) -> tuple[str, str] | None:
     if kind == "half":
         return dict(lexicon.mapping("half_of_year"))[m["h"]], "half"
     if kind == "month":
-        return f"M{number(m['m']):02d}", "month"
+        return f"M{number(m['m'] or m.groupdict().get('mm')):02d}", "month"
     return "", "year"
 
 
@@ -117,7 +138,11 @@ def _spans(sentence: str, taken: list[tuple[int, int]]) -> list[PeriodMention]:
         found.append(PeriodMention(m.start(), m.end(), last, "", "span", first))
     for m in lexicon.regex("period_past_years").finditer(sentence):
         n = number(m["n"] or m["m"])
-        found.append(PeriodMention(m.start(), m.end(), None, "", "year", None, -1, n))
+        found.append(PeriodMention(m.start(), m.end(), None, "", "year", None, -1, n,
+                                   until_now=m["m"] is not None))  # fmt: skip
+    for m in lexicon.regex("period_years_average").finditer(sentence):
+        n = number(m["n"])  # 两年平均: the years to the year in force (resolved with it)
+        found.append(PeriodMention(m.start(), m.end(), None, "", "span", None, 0, n, True))
     for m in lexicon.regex("period_relative_year").finditer(sentence):
         shift = dict(lexicon.mapping("relative_years"))[m[0]]
         found.append(PeriodMention(m.start(), m.end(), None, "", "year", None, shift))

@@ -51,8 +51,11 @@ def target_words_before(clause: Clause, fig: Figure) -> Figure:
 
 @rule("status")
 def estimate_words_before(clause: Clause, fig: Figure) -> Figure:
-    """预计全年地区生产总值增长10%: 预计 governs the rest of its sentence, across ；."""
+    """预计全年地区生产总值增长10%；…: 预计 opening the sentence governs the rest of it, across
+    ；; 预计 after a subject (…生产总值预计完成36.3亿元；城乡居民收入…) only its own ；-part."""
     before = clause.sentence.earlier + clause.text[: fig.q.start]
+    if not lexicon.regex("estimate_governing").match(before):
+        before = clause.text[: fig.q.start]  # the ；-part
     own = clause.text[clause_start(clause.text, fig.q.start) : fig.q.start]
     sentence_wide = any(w in before for w in lexicon.words("estimate_words"))
     if not sentence_wide and not any(w in own for w in lexicon.words("estimate_clause_words")):
@@ -82,9 +85,16 @@ def _national_accounts(fig: Figure) -> bool:
 
 @rule("status")
 def future_year_is_target(clause: Clause, fig: Figure) -> Figure:
-    """2025年…新建高标准农田2.5万亩 in a 2024 release is a plan."""
+    """2025年…新建高标准农田2.5万亩 in a 2024 release is a plan; 今年以来 or 如今 in a story of
+    the 2024 season published in 2025 is the time of writing, a plan only where the sentence
+    speaks in the future (今年…将…达到3.5%)."""
     year, doc_year = _year(fig), clause.document.year
-    return fig.set(status="target") if year and doc_year and year > doc_year else fig
+    if not (year and doc_year and year > doc_year):
+        return fig
+    before = clause.sentence.earlier + clause.text[: fig.q.start]
+    if "now" in fig.flags and not lexicon.regex("future_modal").search(before):
+        return fig
+    return fig.set(status="target")
 
 
 @rule("status")
