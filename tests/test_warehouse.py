@@ -193,6 +193,17 @@ def test_on_one_date_the_higher_status_is_latest(con):
     assert latest == [("b-actual", "actual")]
 
 
+def test_a_same_day_correction_fetched_later_is_latest(con):
+    """Issue 16.3: a source re-published on its date with 8.7 instead of 8.5: the document
+    learned last wins, whatever its id."""
+    first = {**doc("z-first", "2024-04-25"), "fetched_at": "2024-04-25 08:00:00"}
+    fix = {**doc("a-correction", "2024-04-25"), "fetched_at": "2024-04-26 02:00:00"}
+    load(con, first, fig("gdp", "2023", "growth_pct", 8.5, "actual"))
+    load(con, fix, fig("gdp", "2023", "growth_pct", 8.7, "actual"))
+    latest = con.execute("select document_id, value from observations_latest").fetchall()
+    assert latest == [("a-correction", 8.7)]
+
+
 @pytest.mark.parametrize(
     "qualifier, target, actual, measure, outcome",
     [

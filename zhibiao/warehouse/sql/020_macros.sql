@@ -6,6 +6,11 @@
 create or replace macro status_rank(status) as
     case status when 'actual' then 3 when 'preliminary' then 2 when 'estimate' then 1 else 0 end;
 
+-- When zhibiao learned a document: on one publication date and status, the document
+-- fetched last (a same-day correction) is the newer vintage.
+create or replace macro learned_at(doc) as
+    (select max(fetched_at) from documents where document_id = doc);
+
 -- The same period one year earlier: growth rates in these documents are year on year
 -- (同比), so a level and its growth imply the level of this period a year before.
 -- 2023 -> 2022, 2024Q1 -> 2023Q1, 2024H1 -> 2023H1, 2024M06 -> 2023M06,

@@ -4,7 +4,8 @@
 -- (load/recompute_intervals.sql): among the open rows (realtime_end is null; several remain
 -- when later documents restated the same value, each keeping its row as provenance), the
 -- latest publication wins, and on one date the higher status (actual > preliminary >
--- estimate); document_id and value only make the pick deterministic. Derived figures
+-- estimate), then the document fetched last (a same-day correction); document_id and value
+-- only make the pick deterministic. Derived figures
 -- (computed by zhibiao, never stated) are left out unless include_derived := true.
 create or replace macro latest_observations(include_derived := false) as table
 select *

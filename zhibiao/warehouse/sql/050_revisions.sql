@@ -13,7 +13,8 @@ with vintages as (
     qualify row_number() over (
         partition by indicator_code, series_label, region, period, measure, series_kind,
                      published_on
-        order by status_rank(status) desc, document_id desc, value desc
+        order by status_rank(status) desc, learned_at(document_id) desc nulls last,
+                 document_id desc, value desc
     ) = 1
 ),
 

@@ -8,11 +8,13 @@
 -- documents and values, and "the next different value" is not "the next row".
 --
 -- is_latest marks the row observations_latest shows (see 030): the latest publication,
--- then the highest status, then document_id and value for determinism. The latest
--- publication date is never closed (no later document exists), so that row is open.
+-- then the highest status, then the document zhibiao learned last (fetched_at: a source
+-- re-published on the same date with a corrected figure is the newest fact), then
+-- document_id and value for determinism. The latest publication date is never closed (no
+-- later document exists), so that row is open.
 create or replace temp table _zb_intervals as
 with rows as (
-    select a.*
+    select a.*, learned_at(a.document_id) as fetched_at
     from observations as a
     join _zb_keys as k
         on k.indicator_code = a.indicator_code
@@ -47,8 +49,8 @@ select
     row_number() over (
         partition by r.indicator_code, r.series_label, r.region, r.period, r.measure,
                      r.series_kind
-        order by r.published_on desc, status_rank(r.status) desc, r.document_id desc,
-                 r.value desc
+        order by r.published_on desc, status_rank(r.status) desc,
+                 r.fetched_at desc nulls last, r.document_id desc, r.value desc
     ) = 1 as is_latest
 from rows as r
 join ends as e using (observation_id);
