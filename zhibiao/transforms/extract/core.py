@@ -29,7 +29,7 @@ from zhibiao.transforms.extract.numerals import spell_out_chinese_numerals
 from zhibiao.transforms.extract.period_phrases import find_periods
 from zhibiao.transforms.extract.quantities import Quantity, find_quantities, find_ratios
 from zhibiao.transforms.extract.rules import decide, refine
-from zhibiao.transforms.extract.sentences import iter_sentences
+from zhibiao.transforms.extract.sentences import is_heading, iter_sentences
 from zhibiao.transforms.extract.text import clause_start
 
 
@@ -49,7 +49,8 @@ def extract_figures(
     rows: list[dict] = []
     for clause in clauses(text, doc):
         rows.extend(_rows(clause))
-    frame = pd.DataFrame(_bounds_apart(rows), columns=[*FIGURE_COLUMNS, SERIES_LABEL])
+    rows = _bounds_apart(_headline_told_again(rows, _title_paragraph(text)))
+    frame = pd.DataFrame(rows, columns=[*FIGURE_COLUMNS, SERIES_LABEL])
     return frame.astype({"value": "float64", "value_high": "float64"})
 
 
@@ -186,6 +187,26 @@ def _bounds_apart(rows: list[dict]) -> list[dict]:
     return rows
 
 
+def _title_paragraph(text: str) -> int | None:
+    lines = text.split("\n")
+    first = next((i for i, line in enumerate(lines) if line.strip()), None)
+    return first if first is not None and is_heading(lines[first]) else None
+
+
+def _headline_told_again(rows: list[dict], title: int | None) -> list[dict]:
+    """西藏一季度经济开局良好 生产总值同比增长7.9% over a story that states the 7.9% again:
+    the headline's figure is the body's, told once (a headline figure the body does not
+    repeat stays)."""
+    if title is None:
+        return rows
+    body = {_told(r) for r in rows if r["_paragraph"] != title}
+    return [r for r in rows if r["_paragraph"] != title or _told(r) not in body]
+
+
+def _told(r: dict) -> tuple:
+    return (r["indicator_code"], r["region"], r["period"], r["measure"], r["value"], r["unit"])
+
+
 def _series(r: dict) -> tuple:
     kind = "target" if r["status"] == "target" else "stated"
     return (r["indicator_code"], r[SERIES_LABEL], r["region"], r["period"], r["measure"], kind)
@@ -210,4 +231,5 @@ def _row(fig: Figure, sentence: Sentence) -> dict:
         "qualifier": fig.qualifier,
         "evidence": sentence.full or sentence.text,
         SERIES_LABEL: shown if fig.code == UNMAPPED else fig.prefix + fig.suffix,
+        "_paragraph": sentence.paragraph,  # not a column: for the document passes
     }
