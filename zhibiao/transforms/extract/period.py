@@ -95,8 +95,9 @@ def phrase_before_the_figure(clause: Clause, fig: Figure) -> Figure:
         owned = any(clause.text.startswith(w, p.end) for w in owner)
         if owned and any(c.isdigit() for c in rest):
             continue
+        doc = clause.document
         y, p_suffix, p_type, p_first = p.resolve(
-            year, clause.document.published_year, clause.document.work_report
+            year, doc.published_year, doc.work_report, doc.year
         )
         if p_first is not None:
             between = clause.text[max(p.end, clause_start(clause.text, fig.q.start)) : fig.q.start]
@@ -134,12 +135,11 @@ def months_that_make_a_half_or_a_year(clause: Clause, fig: Figure) -> Figure:
 @rule("period", refines=True)
 def stock_is_dated_at_the_period_end(clause: Clause, fig: Figure) -> Figure:
     """A balance stated for 1-6月 or 一季度 is the stock at the end of June or March."""
-    from zhibiao.transforms.extract.code import indicator_kind
-
     if not fig.period or fig.period_type not in ("ytd", "quarter", "half"):
         return fig
-    stock = indicator_kind(fig) == "stock"
-    stock = stock or fig.label.endswith(lexicon.words("stock_label_end"))
+    # a balance only: 牲畜存栏 in a 1-9月 release keeps the release's period (as labellers of
+    # real releases read it); a loan balance is always the month-end's
+    stock = fig.label.endswith(lexicon.words("stock_label_end"))
     stock = stock or fig.label.startswith(lexicon.words("stock_label_start"))
     if not stock:
         return fig

@@ -36,14 +36,25 @@ class PeriodMention:
     until_now: bool = False  # 五年来: up to the time of writing (a work report: the year before)
 
     def resolve(
-        self, year_in_force: int | None, published: int | None, report: bool = False
+        self,
+        year_in_force: int | None,
+        published: int | None,
+        report: bool = False,
+        doc_year: int | None = None,
     ) -> tuple:
-        """(year, suffix, period_type, first_year) with the relative parts filled in."""
+        """(year, suffix, period_type, first_year) with the relative parts filled in;
+        `doc_year` is the year the document speaks of (its title's, else its publication's)."""
         if self.in_force and year_in_force is not None:  # 两年平均: the years to the one in force
             return year_in_force, "", "span", year_in_force - self.years + 1
         shift = self.shift
-        if self.until_now:  # 70年来 in a 2021 story runs to 2021; 五年来 in a report, to 2022
-            shift = -1 if report or published is None else 0
+        last = doc_year or published or year_in_force
+        if self.until_now and not report and last is not None:
+            # 70年来 in a 2021 story runs to 2021; 一年来 in a review of 2023 published in
+            # January 2024 runs to 2023: to the year the document speaks of
+            first = last - self.years + 1 if self.years > 1 else None
+            return last, "", "span" if first else "year", first
+        if self.until_now:  # 五年来 in a work report: the five years before it
+            shift = -1
         if (
             shift == 0
             and self.years == 1

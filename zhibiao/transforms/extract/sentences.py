@@ -42,7 +42,12 @@ def _has(line: str, name: str) -> bool:
 
 
 def _apply_heading(
-    ctx: _Context, line: str, report_year: int | None, title: bool, published: int | None
+    ctx: _Context,
+    line: str,
+    report_year: int | None,
+    title: bool,
+    published: int | None,
+    doc_year: int | None = None,
 ) -> None:
     """A heading sets the year, sub-period and mood below it. The document's title sets no
     mood: a headline such as …明确2025年主要预期目标 tells the story, not a plan part."""
@@ -55,7 +60,9 @@ def _apply_heading(
         return  # a date under a title dates the release, not the period
     periods = find_periods(line)
     years = [
-        y for y in (p.resolve(ctx.year, published, bool(report_year))[0] for p in periods) if y
+        y
+        for y in (p.resolve(ctx.year, published, bool(report_year), doc_year)[0] for p in periods)
+        if y
     ]
     if years:
         ctx.year = years[0]
@@ -103,7 +110,7 @@ def iter_sentences(
         if in_notes:
             continue
         if is_heading(line):
-            _apply_heading(ctx, line, report_year, not titled, published)
+            _apply_heading(ctx, line, report_year, not titled, published, year)
         titled = True
         para = _Context(ctx.year, ctx.suffix, ctx.period_type, ctx.mode, ctx.heading)
         opening = True
@@ -113,7 +120,7 @@ def iter_sentences(
                 part = part.strip()
                 if not part:
                     continue
-                leading = _leading_period(para, part, published, work_report)
+                leading = _leading_period(para, part, published, work_report, year)
                 if leading and opening and not work_report and re.search(r"\d", line):
                     ctx.year = para.year  # the year holds for the paragraphs that follow
                 opening = False
@@ -123,7 +130,9 @@ def iter_sentences(
                 index += 1
 
 
-def _leading_period(para: _Context, sentence: str, published: int | None, report: bool) -> bool:
+def _leading_period(
+    para: _Context, sentence: str, published: int | None, report: bool, doc_year: int | None
+) -> bool:
     """ "前三季度，…" / "6月份，…" opens a sentence and holds for the rest of its paragraph;
     True when it named a year."""
     periods = find_periods(sentence)
@@ -138,7 +147,7 @@ def _leading_period(para: _Context, sentence: str, published: int | None, report
     )
     if not at_clause_start or (first.start > 3 and digit is None):
         return False
-    year, suffix, period_type, _ = first.resolve(para.year, published, report)
+    year, suffix, period_type, _ = first.resolve(para.year, published, report, doc_year)
     if year:
         para.year = year
     if first.period_type != "span" and (suffix or first.year or first.shift is not None):
