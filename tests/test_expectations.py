@@ -12,7 +12,7 @@ import pytest
 import yaml
 
 from zhibiao.expectations import build_data_docs, open_context, rules, validate_figures
-from zhibiao.schema import FIGURE_COLUMNS, UNMAPPED
+from zhibiao.schema import FIGURE_COLUMNS, SERIES_LABEL, UNMAPPED
 
 GOLDEN = Path(__file__).parent / "golden"
 
@@ -228,14 +228,20 @@ def test_document_over_threshold_is_rejected_whole():
 
 
 def test_decades_of_growth_pass_but_an_absurd_multiple_does_not():
-    """增长了4160倍 over 1978-2017 is real (山南's savings deposits); a multiple of a million
-    is a level read as a multiple."""
+    """增长了4160倍 over 1978-2017 is real (山南's savings deposits), so is a real growth of
+    92.8% on the base of 2012; a multiple of a million is a level read as a multiple."""
     span = fig("城乡居民储蓄存款", "unmapped", 416000, "%", "4160", "倍", measure="growth_pct",
                period="1978-2017")  # fmt: skip
     span["period_type"] = "span"
     times = fig("固定资产投资是1978年的", "unmapped", 1908, "倍", "1908", "倍", measure="multiple")
     absurd = fig("接待游客是上年的", "unmapped", 2.5e6, "倍", "250", "万倍", measure="multiple")
-    frame = pd.concat([clean_document(), pd.DataFrame([span, times, absurd])], ignore_index=True)
+    on_a_base = fig("地区生产总值比2012年", "gdp", 92.8, "%", "92.8", "%",
+                    measure="growth_pct")  # fmt: skip
+    on_a_base[SERIES_LABEL] = "比2012年"
+    frame = pd.concat(
+        [clean_document(), pd.DataFrame([span, times, absurd, on_a_base])], ignore_index=True
+    )
+    frame[SERIES_LABEL] = frame[SERIES_LABEL].fillna("")
     quarantined = validate(frame).quarantined
     assert quarantined["indicator_label"].tolist() == ["接待游客是上年的"]
     assert "multiple_within_bounds" in quarantined["failed_expectation"].iloc[0]

@@ -41,10 +41,12 @@ def enrich(figures: pd.DataFrame, catalog: pd.DataFrame | None) -> pd.DataFrame:
         level & (stock_or_flow | df["unit"].isin(rules.NON_NEGATIVE_UNITS)) & _plain(df)
     )
     df["percent_rate"] = level & df["unit"].eq("%") & _is_rate(df)
-    # over a span (增长了4160倍 from 1978 to 2017) a growth has no upper bound
-    df["growth_in_a_period"] = df["measure"].eq("growth_pct") & df["period_type"].ne("span")
+    # over a span (增长了4160倍 from 1978 to 2017) or on a base years back (比2012年增长92.8%)
+    # a growth is no year's: the bounds of a year's growth do not apply
+    year_on_year = df["measure"].eq("growth_pct") & df["period_type"].ne("span") & _plain(df)
+    df["growth_in_a_period"] = year_on_year
     df["real_growth"] = (
-        df["measure"].eq("growth_pct")
+        year_on_year
         & df["growth_basis"].eq("real")
         & df["category"].isin(rules.REAL_GROWTH_CATEGORIES)
     )

@@ -68,6 +68,19 @@ def item_of_a_list(clause: Clause, fig: Figure) -> Figure:
 
 
 @rule("label")
+def rate_quoted_in_brackets(clause: Clause, fig: Figure) -> Figure:
+    """全区规模以上工业增加值增速比全国平均水平（3.0%）: the nation's rate of the indicator the
+    clause compares, 规模以上工业增加值."""
+    if _settled(fig) or "quoted" not in fig.flags:
+        return fig
+    m = lexicon.regex("quoted_rate_in_brackets").search(fig.window)
+    if not m:
+        return fig
+    head = lexicon.regex("rate_word_end").sub("", fig.window[: m.start()])
+    return _settle(fig, clean_label(head)) if clean_label(head) else fig
+
+
+@rule("label")
 def words_before_the_number(clause: Clause, fig: Figure) -> Figure:
     """固定资产投资完成140亿元: the noun phrase before the number, predicate words stripped;
     a growth's label also loses its comparison and growth words (比上年增长)."""

@@ -150,6 +150,6 @@ def _leading_period(
     year, suffix, period_type, _ = first.resolve(para.year, published, report, doc_year)
     if year:
         para.year = year
-    if first.period_type != "span" and (suffix or first.year or first.shift is not None):
+    if period_type != "span" and (suffix or first.year or first.shift is not None):
         para.suffix, para.period_type = suffix, period_type
     return bool(year)
