@@ -99,6 +99,9 @@ def test_bad_inputs_are_quarantined_with_a_reason_and_the_rest_loads(harness, wo
         )
     )
     (data / "no-figures.txt").write_text("各位代表：现在，我代表市人民政府向大会报告工作。\n")
+    (data / "over-100.txt").write_text(  # a rate no release can state: refused, and counted
+        "林芝市2023年环境状况（synthetic fixture）\n全年空气质量优良率120%。\n"
+    )
     shutil.copy(REPORT, data / "report.txt")
     sources = _registry(
         tmp,
@@ -107,12 +110,17 @@ def test_bad_inputs_are_quarantined_with_a_reason_and_the_rest_loads(harness, wo
             ("binary", "binary.txt", "news"),
             ("gb18030", "gb18030.txt", "statistical_bulletin"),
             ("no-figures", "no-figures.txt", "news"),
+            ("over-100", "over-100.txt", "news"),
             ("report", "report.txt", "work_report"),
         ],
     )
     db = tmp / "warehouse.duckdb"
     summary = _run(sources, db)
     by_source = {d["source_id"]: d for d in summary["documents"]}
+    assert by_source["over-100"]["figures_quarantined"] == 1
+    refused = {r["rule"]: r["figures"] for r in summary["refused_by_reason"]}
+    assert refused.get("percent_rate_within_0_100") == 1, summary["refused_by_reason"]
+    assert sum(refused.values()) >= summary["figures_quarantined"]
 
     assert by_source["empty"]["status"] == "quarantined"
     assert "empty" in by_source["empty"]["error"]

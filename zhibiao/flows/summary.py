@@ -32,9 +32,12 @@ def finish(
         steps.data_docs(settings) if counts["documents_new"] or counts["documents_failed"] else None
     )
     seconds = round(time.monotonic() - started, 2)
+    with db.connect(settings.db_path) as con:
+        refused = load.refused_by_reason(con, run_id)
     summary = {
         "run_id": run_id,
         **counts,
+        "refused_by_reason": refused,
         "alerts_notified": notified,
         "notifications_failed": notify_failed,
         "duration_s": seconds,
@@ -79,6 +82,16 @@ def render_summary(summary: dict) -> str:
             f"| {d['source_id']} | {d['status']} | {d['figures_loaded']} | "
             f"{d['figures_quarantined']} | {detail.replace('|', '/')[:200]} |"
         )
+    refused = summary.get("refused_by_reason") or []
+    if refused:
+        lines += [
+            "",
+            "Figures refused, by rule:",
+            "",
+            "| stage | rule | figures |",
+            "|---|---|---|",
+        ]
+        lines += [f"| {r['stage']} | {r['rule']} | {r['figures']} |" for r in refused]
     docs = summary.get("data_docs")
     tail = f"\n\nGreat Expectations Data Docs: {docs}\n" if docs else "\n"
     return head + "\n".join(lines) + tail

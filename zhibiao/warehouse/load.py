@@ -17,9 +17,12 @@ import pandas as pd
 from zhibiao.schema import FIGURE_COLUMNS, SERIES_LABEL
 from zhibiao.warehouse.db import load_sql
 from zhibiao.warehouse.records import (
+    close_stale_runs,
+    fail_run,
     finish_run,
     record_document,
     record_quarantine,
+    refused_by_reason,
     start_run,
     upsert_indicators,
     upsert_sources,
@@ -27,10 +30,13 @@ from zhibiao.warehouse.records import (
 
 __all__ = [
     "LoadResult",
+    "close_stale_runs",
+    "fail_run",
     "finish_run",
     "load_document",
     "record_document",
     "record_quarantine",
+    "refused_by_reason",
     "start_run",
     "upsert_indicators",
     "upsert_sources",

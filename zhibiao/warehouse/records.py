@@ -204,6 +204,26 @@ def start_run(
     return run_id
 
 
+def close_stale_runs(con: duckdb.DuckDBPyConnection, closed_by: str) -> int:
+    """Mark `crashed` every run still `running`: called under the run lock (db.run_lock), so
+    no live process owns them. Their counts stay empty: what they loaded is in `documents`."""
+    return con.execute(
+        "update runs set status = 'crashed', finished_at = current_timestamp, "
+        "summary = 'ended without closing its run (killed or crashed); found by run ' || ? "
+        "where status = 'running'",
+        [closed_by],
+    ).fetchone()[0]
+
+
+def fail_run(con: duckdb.DuckDBPyConnection, run_id: str, error: str) -> None:
+    """Close a run that stopped on an error, if it is still open, with the error in one line."""
+    con.execute(
+        "update runs set status = 'failed', finished_at = current_timestamp, summary = ? "
+        "where run_id = ? and status = 'running'",
+        [" ".join(error.split())[:2000], run_id],
+    )
+
+
 def finish_run(
     con: duckdb.DuckDBPyConnection,
     run_id: str,
@@ -226,3 +246,9 @@ def finish_run(
     ).fetchone()[0]
     if updated != 1:
         raise ValueError(f"finish_run: no run {run_id!r} in runs (start_run first)")
+
+
+def refused_by_reason(con: duckdb.DuckDBPyConnection, run_id: str) -> list[dict[str, Any]]:
+    """[{stage, rule, figures}] of the figures this run refused, most frequent first."""
+    rows = con.execute(load_sql("refused_by_reason"), {"run_id": run_id}).fetchall()
+    return [{"stage": s, "rule": r, "figures": n} for s, r, n in rows]

@@ -2,8 +2,8 @@
 -- and put the other in quarantine with both values, so nothing vanishes unexplained.
 -- Repeats of the same value are simply collapsed: they carry no other information.
 insert into quarantine (
-    document_id, source_id, stage, reason, indicator_code, indicator_label, period, measure,
-    value, unit, evidence, payload, run_id
+    document_id, source_id, stage, reason, failed_expectation, indicator_code,
+    indicator_label, period, measure, value, unit, evidence, payload, run_id
 )
 select
     $document_id,
@@ -13,6 +13,7 @@ select
         'the document states {} {} for {} {} {} ({}) twice with different values; kept {} ({})',
         d.value, d.unit, d.region, d.indicator_label, d.period, d.measure, k.value, k.status
     ),
+    'series_stated_twice',
     d.indicator_code,
     d.indicator_label,
     d.period,
