@@ -69,3 +69,31 @@ def test_unknown_format_is_refused():
     result = _zhibiao("extract", str(REPORT), "--format", "xml")
     assert result.returncode != 0
     assert "csv or jsonl" in result.stderr
+
+
+def test_a_bad_registry_fails_in_one_line_before_any_server_starts(tmp_path):
+    """An alias bomb used to run five minutes and leave Prefect's server behind (issue 16)."""
+    levels = ["l0: &l0 [" + ", ".join(["lol"] * 9) + "]"]
+    levels += [f"l{i}: &l{i} [" + ", ".join([f"*l{i - 1}"] * 9) + "]" for i in range(1, 9)]
+    registry = tmp_path / "sources.yaml"
+    registry.write_text("\n".join(levels) + "\nsources: [*l8]\n", encoding="utf-8")
+    for verb in ("run", "backfill"):
+        result = _zhibiao(verb, "--sources", str(registry), "--db", str(tmp_path / "w.duckdb"))
+        assert result.returncode == 2, result.stderr
+        assert result.stderr.strip().splitlines() == [
+            f"zhibiao: {registry}: not valid YAML: expands to more than 200,000 nodes through "
+            "its aliases (at line 6, column 5); write the entries out or use fewer anchors"
+        ]
+        assert not (tmp_path / "w.duckdb").exists()
+
+
+def test_a_run_on_a_busy_warehouse_stops_in_one_line(tmp_path):
+    from zhibiao.warehouse.db import run_lock
+
+    db = tmp_path / "w.duckdb"
+    with run_lock(db):
+        result = _zhibiao("run", "--sources", str(ROOT / "sources.yaml"), "--db", str(db))
+    assert result.returncode == 3, result.stderr
+    [line] = result.stderr.strip().splitlines()
+    assert line.startswith("zhibiao: warehouse busy: pid ") and str(db) in line
+    assert not db.exists()

@@ -6,6 +6,7 @@ GB18030 and a text without figures go through the same run as the bundled report
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -204,6 +205,76 @@ def test_one_documents_unexpected_error_does_not_stop_the_run(harness, workdir, 
     assert reason == [(by_source["boom"]["error"],)]
     assert documents == [("quarantined",)]
     assert runs == [("completed_with_failures", True)]
+
+
+def _runs(db: Path) -> list[tuple]:
+    with duckdb.connect(str(db), read_only=True) as con:
+        return con.execute(
+            "select run_id, status, finished_at is not null, summary from runs order by started_at"
+        ).fetchall()
+
+
+def test_a_run_left_running_is_closed_as_crashed_by_the_next(harness, workdir):
+    """Issue 16: a run killed mid-way leaves its row `running`; the next run, holding the run
+    lock, knows no live process owns it and closes it as crashed."""
+    from zhibiao.warehouse import db as warehouse
+    from zhibiao.warehouse import load
+
+    tmp, data = workdir
+    shutil.copy(REPORT, data / "report.txt")
+    sources = _registry(tmp, [("report", "report.txt", "work_report")])
+    db = tmp / "warehouse.duckdb"
+    with warehouse.connect(db) as con:  # the row a SIGKILLed run leaves behind
+        load.start_run(con, "nightly", run_id="killed-run")
+
+    summary = _run(sources, db)
+
+    rows = {run_id: rest for run_id, *rest in _runs(db)}
+    assert rows["killed-run"][:2] == ["crashed", True]
+    assert rows["killed-run"][2].endswith(f"found by run {summary['run_id']}")
+    assert rows[summary["run_id"]][:2] == ["completed", True]
+
+
+def test_a_second_run_on_a_busy_warehouse_stops_and_changes_nothing(harness, workdir):
+    from zhibiao.warehouse import db as warehouse
+
+    tmp, data = workdir
+    shutil.copy(REPORT, data / "report.txt")
+    sources = _registry(tmp, [("report", "report.txt", "work_report")])
+    db = tmp / "warehouse.duckdb"
+    with warehouse.run_lock(db), pytest.raises(warehouse.WarehouseBusyError) as info:
+        _run(sources, db)
+    assert str(info.value) == (
+        f"warehouse busy: pid {os.getpid()} (since {_lock_stamp(db)}) holds {db}; "
+        "this run stops, nothing changed"
+    )
+    assert not db.exists()
+    assert _run(sources, db)["documents_new"] == 1  # the lock went with its holder
+
+
+def _lock_stamp(db: Path) -> str:
+    from zhibiao.warehouse.db import run_lock_path
+
+    return run_lock_path(db).read_text().split("since ")[1].rstrip(")")
+
+
+def test_a_run_that_fails_as_a_whole_says_so_in_its_row(harness, workdir, monkeypatch):
+    """Issue 16: an error outside any document (here the alert pass) ends the flow run, and
+    the runs row is closed as failed with the error in one line, not left running."""
+    from zhibiao.flows import summary as run_summary
+
+    def broken_alerts(settings):
+        raise RuntimeError("alert pass broke\nsecond line")
+
+    monkeypatch.setattr(run_summary, "_alerts", broken_alerts)
+    tmp, data = workdir
+    shutil.copy(REPORT, data / "report.txt")
+    sources = _registry(tmp, [("report", "report.txt", "work_report")])
+    db = tmp / "warehouse.duckdb"
+    with pytest.raises(RuntimeError, match="alert pass broke"):
+        _run(sources, db)
+    [(_, status, closed, why)] = _runs(db)
+    assert (status, closed, why) == ("failed", True, "RuntimeError: alert pass broke second line")
 
 
 def test_backfill_reextract_rereads_snapshots_without_fetching(harness, workdir, monkeypatch):

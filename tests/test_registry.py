@@ -208,6 +208,27 @@ def test_datetime_is_not_a_date(tmp_path):
         load_sources(path)
 
 
+def _alias_bomb(levels: int, width: int) -> str:
+    """Each level names the one before it `width` times: width**levels nodes once expanded."""
+    lines = ["l0: &l0 [" + ", ".join(["lol"] * width) + "]"]
+    for level in range(1, levels):
+        lines.append(f"l{level}: &l{level} [" + ", ".join([f"*l{level - 1}"] * width) + "]")
+    return "\n".join(lines) + f"\nsources: [*l{levels - 1}]\n"
+
+
+def test_anchors_and_merge_keys_within_reason_still_load(tmp_path):
+    """Shared defaults through an anchor are what anchors are for: only the bomb is refused."""
+    path = write(
+        tmp_path,
+        "defaults: &d {kind: news, region: 林芝市}\n"
+        "sources:\n  - {<<: *d, id: a, url: a.txt}\n  - {<<: *d, id: b, url: b.txt}\n",
+    )
+    assert [(s.id, s.kind, s.region) for s in load_sources(path)] == [
+        ("a", "news", "林芝市"),
+        ("b", "news", "林芝市"),
+    ]
+
+
 @pytest.mark.parametrize(
     ("text", "message"),
     [
@@ -216,6 +237,9 @@ def test_datetime_is_not_a_date(tmp_path):
         ("sources: {id: a}\n", "top level must be a mapping with a 'sources' list"),
         ("sources: [\n", "not valid YAML: "),
         ("sources:\n  - id: a\n    url: a.txt\n    url: b.txt\n", "key 'url' given twice"),
+        (_alias_bomb(levels=9, width=9), "expands to more than 200,000 nodes through its aliases"),
+        ("x: &x [*x]\nsources: []\n", "recursive alias at line 1"),
+        ("sources: " + "[" * 5000 + "]" * 5000 + "\n", "nested too deeply"),
     ],
 )
 def test_a_bad_file_says_what_is_wrong(tmp_path, text, message):

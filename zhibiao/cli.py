@@ -22,6 +22,7 @@ DbOpt = typer.Option(None, "--db", help="DuckDB file (default $ZHIBIAO_DB)")
 @app.command()
 def run(sources: Path | None = SourcesOpt, db: Path | None = DbOpt) -> None:
     """One pipeline run now, as a Prefect flow run."""
+    _preflight(sources, db)
     from zhibiao.flows.nightly import nightly
 
     summary = nightly(sources=_str(sources), db=_str(db))
@@ -39,6 +40,7 @@ def backfill(
     ),
 ) -> None:
     """Every source again; with --reextract, every stored snapshot by the current extractor."""
+    _preflight(sources, db)
     from zhibiao.flows.backfill import backfill as backfill_flow
 
     summary = backfill_flow(sources=_str(sources), db=_str(db), reextract=reextract)
@@ -125,6 +127,26 @@ def serve() -> None:
     except ServeError as exc:
         typer.echo(f"zhibiao serve: {exc}", err=True)
         raise typer.Exit(2) from None
+
+
+def _preflight(sources: Path | None, db: Path | None) -> None:
+    """A registry that cannot be used, or a warehouse another run holds, fails here in one
+    line, before Prefect's server starts (20 s and a process to clean up for an answer
+    known in milliseconds). The flow checks both again: this is for the person at the prompt.
+    """
+    from zhibiao.registry import RegistryError, load_sources
+    from zhibiao.settings import Settings
+    from zhibiao.warehouse.db import WarehouseBusyError, run_lock
+
+    settings = Settings.from_env()
+    try:
+        load_sources(sources or settings.sources_path)
+        if (db or settings.db_path).parent.exists():
+            with run_lock(db or settings.db_path):
+                pass
+    except (RegistryError, WarehouseBusyError) as exc:
+        typer.echo(f"zhibiao: {exc}", err=True)
+        raise typer.Exit(2 if isinstance(exc, RegistryError) else 3) from None
 
 
 def _str(path: Path | None) -> str | None:

@@ -85,6 +85,8 @@ _StrictLoader.yaml_implicit_resolvers = {
 def _construct_mapping(loader: _StrictLoader, node: yaml.MappingNode) -> dict[Any, Any]:
     keys: set[Any] = set()
     for key_node, _ in node.value:
+        if key_node.tag == "tag:yaml.org,2002:merge":
+            continue  # `<<: *defaults`: its keys are defaults the entry may override
         key = loader.construct_object(key_node)
         if key in keys:
             raise yaml.constructor.ConstructorError(
@@ -97,16 +99,65 @@ def _construct_mapping(loader: _StrictLoader, node: yaml.MappingNode) -> dict[An
 _StrictLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
 
 
+MAX_EXPANDED_NODES = 200_000
+"""A registry of 10,000 sources of a dozen fields stays far below this; nine levels of nine
+aliases (a "billion laughs") expand to 387 million nodes, which every later walk over the
+registry (checks, hashing, printing) would pay for until memory or the stack gives out."""
+
+
+def _check_expanded_size(root: yaml.Node | None) -> None:
+    """Count the nodes the document would have with every alias expanded, without expanding:
+    an alias is the same node object as its anchor, so sizes are memoised per node. A node
+    reached again while it is being counted is a recursive alias, which no registry needs."""
+    sizes: dict[int, int] = {}
+    open_nodes: set[int] = set()
+
+    def size(node: yaml.Node) -> int:
+        key = id(node)
+        if key in sizes:
+            return sizes[key]
+        if key in open_nodes:
+            raise yaml.YAMLError(f"recursive alias at {_where(node)}")
+        open_nodes.add(key)
+        total = 1
+        if isinstance(node, yaml.SequenceNode):
+            total += sum(size(child) for child in node.value)
+        elif isinstance(node, yaml.MappingNode):
+            total += sum(size(k) + size(v) for k, v in node.value)
+        open_nodes.discard(key)
+        if total > MAX_EXPANDED_NODES:
+            raise yaml.YAMLError(
+                f"expands to more than {MAX_EXPANDED_NODES:,} nodes through its aliases "
+                f"(at {_where(node)}); write the entries out or use fewer anchors"
+            )
+        sizes[key] = total
+        return total
+
+    if root is not None:
+        size(root)
+
+
+def _where(node: yaml.Node) -> str:
+    return f"line {node.start_mark.line + 1}, column {node.start_mark.column + 1}"
+
+
 def _read_entries(path: Path) -> list[Any]:
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise RegistryError(f"{path}: cannot read: {exc}") from None
+    loader = _StrictLoader(text)  # a SafeLoader: no arbitrary objects
     try:
-        document = yaml.load(text, Loader=_StrictLoader)  # a SafeLoader: no arbitrary objects
+        node = loader.get_single_node()
+        _check_expanded_size(node)
+        document = loader.construct_document(node) if node is not None else None
     except yaml.YAMLError as exc:
         detail = " ".join(str(exc).split())
         raise RegistryError(f"{path}: not valid YAML: {detail}") from None
+    except RecursionError:
+        raise RegistryError(f"{path}: not valid YAML: nested too deeply") from None
+    finally:
+        loader.dispose()
     if not isinstance(document, dict) or not isinstance(document.get("sources"), list):
         raise RegistryError(f"{path}: top level must be a mapping with a 'sources' list")
     return document["sources"]

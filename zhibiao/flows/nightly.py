@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+import uuid
 from dataclasses import replace
 from pathlib import Path
 
@@ -39,15 +40,20 @@ def nightly(sources: str | None = None, db: str | None = None) -> dict:
     )
 
 
-def run_registry(flow_name: str, sources: str | None, db: str | None, work) -> dict:
+def run_registry(flow_name: str, sources: str | None, db_path: str | None, work) -> dict:
     """Open a run, do the flow's work over the registry, close the run and publish its
     summary (runs row, Prefect markdown artifact, log): the frame every flow shares."""
     started = time.monotonic()
-    settings = run_settings(sources, db)
+    settings = run_settings(sources, db_path)
     registry = load_sources(settings.sources_path)
-    run_id = _open_run(settings, registry, flow_name)
-    outcomes = work(registry, settings, run_id)
-    summary = finish(settings, run_id, outcomes, started)
+    with db.run_lock(settings.db_path):
+        run_id = _open_run(settings, registry, flow_name)
+        try:
+            outcomes = work(registry, settings, run_id)
+            summary = finish(settings, run_id, outcomes, started)
+        except BaseException as exc:
+            _record_failure(settings, run_id, exc)
+            raise
     markdown = render_summary(summary)
     create_markdown_artifact(
         markdown, key=f"zhibiao-{flow_name}", description=f"zhibiao {flow_name} run summary"
@@ -57,11 +63,24 @@ def run_registry(flow_name: str, sources: str | None, db: str | None, work) -> d
 
 
 def _open_run(settings: Settings, registry, flow_name: str) -> str:
-    run_id = str(flow_run.get_id() or "") or None
+    run_id = str(flow_run.get_id() or "") or uuid.uuid4().hex
     with db.connect(settings.db_path) as con:
         load.upsert_sources(con, [_source_row(s) for s in registry])
         load.upsert_indicators(con, catalog.load_catalog())
-        return load.start_run(con, flow_name, run_id=run_id)
+        stale = load.close_stale_runs(con, closed_by=run_id)
+        load.start_run(con, flow_name, run_id=run_id)
+    if stale:
+        get_run_logger().warning(f"{stale} earlier run(s) had not closed; marked crashed")
+    return run_id
+
+
+def _record_failure(settings: Settings, run_id: str, exc: BaseException) -> None:
+    """The runs row says the run failed and why; the exception still ends the flow run."""
+    try:
+        with db.connect(settings.db_path) as con:
+            load.fail_run(con, run_id, f"{type(exc).__name__}: {exc}")
+    except Exception as inner:  # the warehouse itself may be what failed
+        get_run_logger().error(f"could not record the failure of run {run_id}: {inner}")
 
 
 def _source_row(source) -> dict:

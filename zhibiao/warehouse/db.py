@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
+import datetime as dt
+import fcntl
 import functools
 import os
 import re
 import shutil
 import time
+from collections.abc import Iterator
 from importlib import resources
 from pathlib import Path
 
@@ -23,6 +27,46 @@ _HOLDER = re.compile(r"Conflicting lock is held in (.*)$", re.MULTILINE)
 
 class WarehouseLockedError(RuntimeError):
     """Another process kept the warehouse file locked through every retry."""
+
+
+class WarehouseBusyError(RuntimeError):
+    """Another run holds the warehouse's run lock: this run stops before it touches anything."""
+
+
+def run_lock_path(path: str | os.PathLike) -> Path:
+    """The run lock of a warehouse: <db>.run.lock beside it."""
+    path = Path(path)
+    return path.with_name(path.name + ".run.lock")
+
+
+@contextlib.contextmanager
+def run_lock(path: str | os.PathLike) -> Iterator[None]:
+    """Hold the warehouse for one run, from opening its `runs` row to publishing its copy.
+
+    DuckDB's own file lock is held only while a connection is open, and a run opens and
+    closes many, so two runs could interleave their documents and their alert passes. An
+    flock on a file beside the warehouse spans the whole run, and the kernel drops it when
+    the process dies however it dies: a run that finds a `running` row while holding the
+    lock knows that row's process is gone. A second run does not wait (a nightly schedule
+    would pile them up): it stops at once, naming the holder.
+    """
+    lock = run_lock_path(path)
+    lock.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(lock, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            holder = os.pread(fd, 200, 0).decode("utf-8", "replace").strip() or "another run"
+            raise WarehouseBusyError(
+                f"warehouse busy: {holder} holds {Path(path)}; this run stops, nothing changed"
+            ) from None
+        os.ftruncate(fd, 0)
+        stamp = dt.datetime.now().isoformat(timespec="seconds")
+        os.pwrite(fd, f"pid {os.getpid()} (since {stamp})".encode(), 0)
+        yield
+    finally:
+        os.close(fd)  # closing the last descriptor releases the flock
 
 
 def schema_files() -> list[str]:
