@@ -97,3 +97,22 @@ def test_a_run_on_a_busy_warehouse_stops_in_one_line(tmp_path):
     [line] = result.stderr.strip().splitlines()
     assert line.startswith("zhibiao: warehouse busy: pid ") and str(db) in line
     assert not db.exists()
+
+
+def test_extract_reads_the_year_from_the_lead_when_nothing_else_dates_the_text(tmp_path):
+    """No --year, no 发布时间, no dateline: the lead's 2014年上半年 dates 今年上半年 (a base
+    year such as 比2012年 would not)."""
+    text = tmp_path / "lead.txt"
+    text.write_text(
+        "上半年经济运行情况（synthetic fixture）\n\n"
+        "在某地2014年上半年经济运行情况通报会上获悉：今年上半年，全地区生产总值完成33亿元，"
+        "比2012年同期增长31.5%。\n",
+        encoding="utf-8",
+    )
+    result = _zhibiao("extract", str(text), "--region", "林芝市")
+    assert result.returncode == 0, result.stderr
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    assert {(r["period"], r["measure"]) for r in rows} == {
+        ("2014H1", "level"),
+        ("2014H1", "growth_pct"),
+    }

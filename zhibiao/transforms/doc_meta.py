@@ -28,12 +28,25 @@ def find_published_on(text: str) -> str | None:
 
 
 def labelled_date(text: str) -> str | None:
-    """发布时间：2024年1月15日, 日期：2024-01-15 ... within the head of the text."""
+    """发布时间：2024年1月15日, 日期：2024-01-15 ... within the head of the text. A label
+    followed by a month alone (发布时间：2020年9月) dates the document to the month's first
+    day, as the registry dates a release published_on: 2020-09."""
     head = text[:4000]
     for match in _LABELLED.finditer(head):
-        if found := parse_date(head[match.end() : match.end() + 30], anchored=True):
+        after = head[match.end() : match.end() + 30]
+        if found := parse_date(after, anchored=True) or _year_month(after):
             return found
     return None
+
+
+_YEAR_MONTH = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*月?(?![\d\-－—~～至到])")
+
+
+def _year_month(text: str) -> str | None:
+    match = _YEAR_MONTH.match(text)
+    if not match or not 1 <= int(match.group(2)) <= 12:
+        return None
+    return f"{int(match.group(1)):04d}-{int(match.group(2)):02d}-01"
 
 
 def date_line(text: str) -> str | None:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from zhibiao.transforms import catalog
+from zhibiao.transforms import catalog, lexicon
 from zhibiao.transforms.decode import Decoded, decode
 from zhibiao.transforms.extract import extract_figures
 
@@ -45,22 +45,28 @@ def read_document(raw: bytes, hints: SourceHints) -> tuple[Decoded, pd.DataFrame
     return decoded, catalog.to_catalog_units(figures)
 
 
+LEAD_CHARS = 400  # the title and the lead paragraph of a news story or a release
+
+
 def published_year(hints: SourceHints, decoded: Decoded) -> int | None:
-    """The year of writing: the registry's date, the document's own, the day it was fetched."""
+    """The year of writing: the registry's date, the document's own, the year its lead
+    names (a text that dates itself nowhere else), the day it was fetched."""
     if hints.published_on:
         return hints.published_on.year
     if decoded.published_on:
         return dt.date.fromisoformat(decoded.published_on).year
+    if year := lead_year(decoded.text):
+        return year
     return hints.fetched_on.year if hints.fetched_on else None
+
+
+def lead_year(text: str) -> int | None:
+    """The first year the lead names with a period of its own (2014年上半年), or None."""
+    match = lexicon.regex("lead_year").search(text[:LEAD_CHARS])
+    return int(match.group(1)) if match else None
 
 
 def default_year(hints: SourceHints, decoded: Decoded) -> int | None:
     """The year in force where the text names none: the caller's, else the publication's
-    (the registry's date, the document's own 发布时间, the day it was fetched)."""
-    if hints.year:
-        return hints.year
-    if hints.published_on:
-        return hints.published_on.year
-    if decoded.published_on:
-        return dt.date.fromisoformat(decoded.published_on).year
-    return hints.fetched_on.year if hints.fetched_on else None
+    (the registry's date, the document's own 发布时间, its lead's year, the fetch day)."""
+    return hints.year or published_year(hints, decoded)

@@ -119,6 +119,28 @@ def _counted(fig: Figure) -> bool:
     return unit is not None and units.is_count(unit.base)
 
 
+@rule("period", refines=True)
+def value_moved_from_is_the_span_start(clause: Clause, fig: Figure) -> Figure:
+    """2012—2021年，居民人均可支配收入由8568元增加至24950元: the value moved from (由/从 with
+    no year of its own) is the first year's of the span before it; the value reached keeps
+    the span's last year."""
+    if fig.measure != "level" or not lexicon.regex("moved_from").search(
+        clause.text[: fig.q.start].rstrip()
+    ):
+        return fig
+    doc, first = clause.document, None
+    for p in clause.periods:
+        if p.start >= fig.q.start:
+            break
+        y, _, _, p_first = p.resolve(
+            clause.sentence.year, doc.published_year, doc.work_report, doc.year
+        )
+        first = p_first if p_first is not None else (None if y is not None else first)
+    if first is not None:
+        fig.period, fig.period_type = str(first), "year"
+    return fig
+
+
 _WHOLE_PARTS = {"M01-M12": ("", "year"), "M01-M06": ("H1", "half"), "M01-M03": ("Q1", "quarter")}
 
 
