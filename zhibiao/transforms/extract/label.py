@@ -478,3 +478,19 @@ def index_base_is_no_part_of_the_name(clause: Clause, fig: Figure) -> Figure:
     if "index_base_100" in fig.flags:
         fig.label = lexicon.regex("index_base_note").sub("", fig.label)
     return fig
+
+
+@rule("label")
+def share_left_open_takes_its_noun(clause: Clause, fig: Figure) -> Figure:
+    """第一产业增加值占地区生产总值的3.0% / 第三产业增加值占36.8%: a percent whose label ends on
+    占 (and the whole) is the indicator's share: …占地区生产总值的比重, …占比."""
+    if fig.measure != "level" or fig.q.unit != PERCENT:
+        return fig
+    share = lexicon.regex("share_left_open").search(fig.label)
+    if not share or share.start() == 0:
+        return fig
+    if share["whole"]:
+        fig.label = fig.label + lexicon.words("share_noun")[0]
+    else:
+        fig.label = fig.label[: share.start()] + lexicon.words("share_label")[0]
+    return fig

@@ -168,6 +168,10 @@ def distribute(group, previous: list, measure: str) -> None:
         group.labels = [clean_label(tail.sub("", clean_label(counted[1])))] * n
         return
     labels = expand_list(base, n) if base else None
+    share = lexicon.regex("share_left_open").search(predicate.strip())
+    if labels and share and share.start() == 0:
+        # 三次产业增加值分别占地区生产总值的3.0%、60.2%…: each item's share of the whole
+        labels = [label + share[0] for label in labels]
     if labels is None:
         prior = _prior_figures(previous, n, measure)
         if prior:
