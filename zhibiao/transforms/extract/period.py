@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from zhibiao.transforms import lexicon, units
 from zhibiao.transforms.extract.figure import Clause, Figure
-from zhibiao.transforms.extract.period_phrases import period_key
+from zhibiao.transforms.extract.period_phrases import THIS_MONTH, last_month, period_key
 from zhibiao.transforms.extract.rules import rule
 from zhibiao.transforms.extract.text import clause_start
 
@@ -106,6 +106,11 @@ def phrase_before_the_figure(clause: Clause, fig: Figure) -> Figure:
             summed = summed or (p.year is not None and fig.measure == "level" and _counted(fig))
             year, suffix, ptype, first = y, "", "year", (p_first if summed else None)
             continue
+        if p_suffix == THIS_MONTH:
+            if p.start < clause_start(clause.text, fig.q.start):
+                continue  # 本月…，累计…: 本月 speaks for its own clause only
+            p_suffix = last_month(suffix) or ""  # 本月 in a 1-5月 release: May
+            p_type = "month" if p_suffix else ptype
         if y is not None:
             year, first, now = y, None, p.shift == 0 and p.years == 1
         suffix, ptype = p_suffix, p_type

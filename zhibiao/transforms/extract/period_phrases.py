@@ -77,6 +77,13 @@ class PeriodMention:
         return last, self.suffix, self.period_type, self.first_year
 
 
+def last_month(suffix: str) -> str | None:
+    """M01-M05 -> M05, Q2 -> M06, M06 -> M06; None for a year (no month is in force)."""
+    if suffix.startswith("M") and suffix[1:3].isdigit():
+        return suffix[-3:]
+    return f"M{_LAST_MONTH[suffix]}" if suffix in _LAST_MONTH else None
+
+
 def period_key(year: int, suffix: str, first_year: int | None = None) -> str:
     """The contract spelling: 2023, 2024Q1, 2024M01-M09, a span 2021-2024."""
     if first_year is not None and first_year != year:
@@ -94,8 +101,10 @@ _PHRASES = (
     ("period_quarter", "quarter"),
     ("period_half", "half"),
     ("period_month", "month"),
+    ("period_this_month", "this_month"),
     ("period_whole_year", "year"),
 )
+THIS_MONTH = "M@"  # 本月: the last month of the period in force, filled in by the period stage
 _LAST_MONTH = {"Q1": "03", "Q2": "06", "Q3": "09", "Q4": "12", "H1": "06", "H2": "12"}
 # A month span that is one whole later quarter is that quarter (7-9月 -> Q3).
 _QUARTER_SPANS = {(4, 6): "Q2", (7, 9): "Q3", (10, 12): "Q4"}
@@ -131,6 +140,8 @@ def _subyear_span(kind: str, m) -> tuple[str, str] | None:
         return f"Q{number(m['q'])}", "quarter"
     if kind == "half":
         return dict(lexicon.mapping("half_of_year"))[m["h"]], "half"
+    if kind == "this_month":
+        return THIS_MONTH, "month"
     if kind == "month":
         return f"M{number(m['m'] or m.groupdict().get('mm')):02d}", "month"
     return "", "year"
@@ -193,6 +204,12 @@ def find_periods(sentence: str) -> list[PeriodMention]:
             found.append(PeriodMention(m.start(), m.end(), int(m["year"]), "", "year"))
     found.sort(key=lambda p: p.start)
     return _merge_years(found)
+
+
+def setting_periods(text: str) -> list[PeriodMention]:
+    """The phrases that can set a heading's or a paragraph's period: 本月 only points at the
+    month already in force, it sets none."""
+    return [p for p in find_periods(text) if p.suffix != THIS_MONTH]
 
 
 def _merge_years(mentions: list[PeriodMention]) -> list[PeriodMention]:

@@ -36,7 +36,10 @@ def whole_of_type(region: str, kind: str) -> str:
 
 
 def subject(sentence: str) -> str | None:
-    """A region that opens a sentence (墨脱县持续做大茶产业，…) is its subject."""
+    """A region that opens a sentence (墨脱县持续做大茶产业，…, ——林芝县… in a list) is its
+    subject."""
+    lead = lexicon.regex("list_marker").match(sentence)
+    sentence = sentence[lead.end() :] if lead else sentence
     found = [m for m in catalog.find_regions(sentence[:12]) if not is_source(sentence, m)]
     if found and found[0][0] <= 1:
         return found[-1][2] if found[-1][0] == found[0][1] else found[0][2]  # 林芝市巴宜区

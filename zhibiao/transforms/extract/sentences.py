@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from zhibiao.transforms import lexicon
 from zhibiao.transforms.extract.figure import Sentence
-from zhibiao.transforms.extract.period_phrases import find_periods
+from zhibiao.transforms.extract.period_phrases import setting_periods
 
 _HEADING_MAX = 40
 
@@ -58,7 +58,7 @@ def _apply_heading(
         or (lexicon.regex("date_line_words").search(line) and not _has(line, "title_words"))
     ):
         return  # a date under a title dates the release, not the period
-    periods = find_periods(line)
+    periods = setting_periods(line)
     years = [
         y
         for y in (p.resolve(ctx.year, published, bool(report_year), doc_year)[0] for p in periods)
@@ -135,7 +135,7 @@ def _leading_period(
 ) -> bool:
     """ "前三季度，…" / "6月份，…" opens a sentence and holds for the rest of its paragraph;
     True when it named a year."""
-    periods = find_periods(sentence)
+    periods = setting_periods(sentence)
     if not periods:
         return False
     first = periods[0]
