@@ -1,4 +1,4 @@
-"""The `zhibiao` command: the contract of DESIGN.md, one subcommand per verb."""
+"""The `zhibiao` command: the contract of README.md#the-command, one subcommand per verb."""
 
 from __future__ import annotations
 

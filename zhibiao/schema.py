@@ -1,7 +1,8 @@
 """The figure contract shared by extract, validate and load: one spelling of every name.
 
-The column names and vocabularies below are the warehouse contract of DESIGN.md; the
-extractor emits exactly FIGURE_COLUMNS, the expectations check them, the loader stores them.
+The column names and vocabularies below are the warehouse contract of
+docs/architecture.md#warehouse-contract; the extractor emits exactly FIGURE_COLUMNS, the
+expectations check them, the loader stores them.
 """
 
 # Columns of one extracted figure, in order (the `observations` contract minus the

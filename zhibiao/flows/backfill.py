@@ -18,8 +18,8 @@ def backfill(sources: str | None = None, db: str | None = None, reextract: bool 
     reextract=True fetches nothing: every document the warehouse has a snapshot of is read
     again by the current extractor and its figures replaced (each observation records the
     extractor_version that produced it). Sources go one after another, as in nightly: the
-    warehouse has one writer. Fanning out over a task runner is the next step (DESIGN.md,
-    "Beyond one machine").
+    warehouse has one writer. Fanning out over a task runner is the next step
+    (docs/architecture.md#beyond-one-machine).
     """
 
     def work(registry, settings, run_id):

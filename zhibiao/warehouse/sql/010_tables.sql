@@ -1,5 +1,6 @@
--- Core tables of the warehouse contract (DESIGN.md). Applied in file-name order; every
--- statement is safe to rerun. Observations are append-only vintages (ALFRED style).
+-- Core tables of the warehouse contract (docs/architecture.md#warehouse-contract).
+-- Applied in file-name order; every statement is safe to rerun. Observations are
+-- append-only vintages (ALFRED style).
 
 create sequence if not exists observation_id_seq;
 
@@ -82,7 +83,7 @@ create table if not exists observations (
                                              -- series), target, derived: each its own series
     derivation        varchar,               -- how a derived value was computed; null when stated
     -- The row observations_latest shows for its series, maintained by the loader with
-    -- realtime_end (load/recompute_intervals.sql): a flag, not a window at query time, so
+    -- realtime_end (load/intervals.sql): a flag, not a window at query time, so
     -- the current values of millions of series are a filtered scan.
     is_latest         boolean not null default false,
     check (measure in ('level', 'growth_pct', 'pp_change', 'multiple')),
@@ -117,7 +118,7 @@ create table if not exists runs (
     flow            varchar not null,
     started_at      timestamp not null,
     finished_at     timestamp,
-    status          varchar,               -- running, completed, failed
+    status          varchar,               -- running, completed, completed_with_failures, failed, crashed
     documents_seen  integer,
     documents_new   integer,
     documents_unchanged integer,

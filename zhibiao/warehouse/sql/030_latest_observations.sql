@@ -1,7 +1,7 @@
 -- latest_observations(include_derived := false): the current value of every series.
 --
 -- The loader flags one row per series as is_latest whenever a document touches the series
--- (load/recompute_intervals.sql): among the open rows (realtime_end is null; several remain
+-- (load/intervals.sql): among the open rows (realtime_end is null; several remain
 -- when later documents restated the same value, each keeping its row as provenance), the
 -- latest publication wins, and on one date the higher status (actual > preliminary >
 -- estimate), then the document fetched last (a same-day correction); document_id and value
