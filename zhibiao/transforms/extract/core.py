@@ -29,7 +29,7 @@ from zhibiao.transforms.extract.numerals import spell_out_chinese_numerals
 from zhibiao.transforms.extract.period_phrases import find_periods
 from zhibiao.transforms.extract.quantities import Quantity, find_quantities, find_ratios
 from zhibiao.transforms.extract.rules import decide, refine
-from zhibiao.transforms.extract.sentences import is_heading, iter_sentences
+from zhibiao.transforms.extract.sentences import is_headline, iter_sentences
 from zhibiao.transforms.extract.text import clause_start
 
 
@@ -190,7 +190,7 @@ def _bounds_apart(rows: list[dict]) -> list[dict]:
 def _title_paragraph(text: str) -> int | None:
     lines = text.split("\n")
     first = next((i for i, line in enumerate(lines) if line.strip()), None)
-    return first if first is not None and is_heading(lines[first]) else None
+    return first if first is not None and is_headline(lines[first]) else None
 
 
 def _headline_told_again(rows: list[dict], title: int | None) -> list[dict]:

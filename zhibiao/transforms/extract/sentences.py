@@ -37,6 +37,18 @@ def is_heading(line: str) -> bool:
     )
 
 
+_HEADLINE_MAX = 64
+
+
+def is_headline(line: str) -> bool:
+    """Whether the first line of a text is its title: a heading, or a news story's headline,
+    longer than a heading and exclaiming (GDP同比增长7.6%　位列全省第二位！甘孜州前三季度主要
+    经济指标…); either names the period and the year the text reports."""
+    line = line.strip()
+    short = len(line) <= _HEADLINE_MAX and not lexicon.regex("heading_stop").search(line)
+    return is_heading(line) or short
+
+
 def _has(line: str, name: str) -> bool:
     return any(w in line for w in lexicon.words(name))
 
@@ -109,7 +121,7 @@ def iter_sentences(
         in_notes = notes.match(line) is not None or (in_notes and item.match(line) is not None)
         if in_notes:
             continue
-        if is_heading(line):
+        if is_heading(line) or (not titled and is_headline(line)):
             _apply_heading(ctx, line, report_year, not titled, published, year)
         titled = True
         para = _Context(ctx.year, ctx.suffix, ctx.period_type, ctx.mode, ctx.heading)
