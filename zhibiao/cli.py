@@ -8,6 +8,8 @@ from pathlib import Path
 
 import typer
 
+from zhibiao.watchdog import guard_children
+
 # Prefect's ephemeral server needs ~20 s to start on a fresh PREFECT_HOME here, its own
 # default timeout (STACK-NOTES): give it room before prefect is imported anywhere.
 os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
@@ -23,6 +25,7 @@ DbOpt = typer.Option(None, "--db", help="DuckDB file (default $ZHIBIAO_DB)")
 def run(sources: Path | None = SourcesOpt, db: Path | None = DbOpt) -> None:
     """One pipeline run now, as a Prefect flow run."""
     _preflight(sources, db)
+    guard_children()
     from zhibiao.flows.nightly import nightly
 
     summary = nightly(sources=_str(sources), db=_str(db))
@@ -41,6 +44,7 @@ def backfill(
 ) -> None:
     """Every source again; with --reextract, every stored snapshot by the current extractor."""
     _preflight(sources, db)
+    guard_children()
     from zhibiao.flows.backfill import backfill as backfill_flow
 
     summary = backfill_flow(sources=_str(sources), db=_str(db), reextract=reextract)

@@ -1,0 +1,117 @@
+"""SIGKILL of `zhibiao run` mid-run, as an operator's `kill -9` or the OOM killer does it.
+
+The run is killed once its `runs` row is open. Afterwards: no process it started is left
+(Prefect's ephemeral server used to outlive it as an orphan), and the next run closes the
+killed run's row as crashed and loads the warehouse as an uninterrupted run would.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from tests.conftest import tail
+from zhibiao.watchdog import descendants
+
+ROOT = Path(__file__).resolve().parents[2]
+REPORT = ROOT / "data" / "sources" / "linzhi-2024-government-work-report.txt"
+ZHIBIAO = Path(sys.executable).parent / "zhibiao"
+
+pytestmark = pytest.mark.skipif(
+    not Path("/proc/self/stat").exists(), reason="the watchdog reads /proc (Linux)"
+)
+
+
+def _env(tmp: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PREFECT_", "ZHIBIAO_"))}
+    env.update(
+        PREFECT_HOME=str(tmp / "prefect"),
+        PREFECT_SERVER_ANALYTICS_ENABLED="false",
+        PREFECT_UI_ENABLED="false",
+        ZHIBIAO_DATA_DIR=str(tmp / "data"),
+    )
+    return env
+
+
+def _runs(db: Path) -> list[tuple] | None:
+    """The runs rows, or None while the run holds the file."""
+    try:
+        with duckdb.connect(str(db), read_only=True) as con:
+            return con.execute(
+                "select run_id, status, summary from runs order by started_at"
+            ).fetchall()
+    except (duckdb.Error, OSError):
+        return None
+
+
+def _cmdline(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
+    except OSError:
+        return ""
+
+
+def _alive(pids: list[int]) -> list[int]:
+    return [pid for pid in pids if Path(f"/proc/{pid}").exists() and _cmdline(pid)]
+
+
+def test_a_killed_run_leaves_no_process_and_the_next_run_closes_its_row(tmp_path):
+    data = tmp_path / "data"
+    data.mkdir()
+    shutil.copy(REPORT, data / "report.txt")
+    sources = tmp_path / "sources.yaml"
+    sources.write_text(
+        "sources:\n  - {id: report, url: data/report.txt, kind: work_report, region: 林芝市,"
+        " published_on: 2024-01-15}\n",
+        encoding="utf-8",
+    )
+    db, log = tmp_path / "w.duckdb", tmp_path / "run.log"
+    command = [str(ZHIBIAO), "run", "--sources", str(sources), "--db", str(db)]
+    with log.open("w") as out:
+        run = subprocess.Popen(
+            command, env=_env(tmp_path), stdout=out, stderr=subprocess.STDOUT, cwd=tmp_path,
+            start_new_session=True,
+        )  # fmt: skip
+    started: list[int] = []
+    try:
+        deadline = time.monotonic() + 240
+        while time.monotonic() < deadline and run.poll() is None:
+            started = sorted(set(started) | set(descendants(run.pid)))
+            rows = _runs(db) if db.exists() else None
+            if rows and rows[-1][1] == "running":
+                break
+            time.sleep(0.2)
+        assert run.poll() is None, f"the run ended before it could be killed:\n{tail(log)}"
+        server = [pid for pid in started if "uvicorn" in _cmdline(pid)]
+        assert server, f"no Prefect server among the run's children:\n{tail(log)}"
+
+        run.send_signal(signal.SIGKILL)
+        run.wait(timeout=10)
+        deadline = time.monotonic() + 20
+        while _alive(started) and time.monotonic() < deadline:
+            time.sleep(0.25)
+        assert not _alive(started), [_cmdline(p) for p in _alive(started)]
+    finally:
+        if run.poll() is None:
+            os.killpg(run.pid, signal.SIGKILL)
+        for pid in _alive(started):
+            os.kill(pid, signal.SIGKILL)
+
+    again = subprocess.run(
+        command, env=_env(tmp_path), capture_output=True, text=True, cwd=tmp_path, timeout=300
+    )
+    assert again.returncode == 0, again.stderr[-2000:]
+    (killed, killed_status, why), (rerun, rerun_status, _) = _runs(db)
+    assert (killed_status, rerun_status) == ("crashed", "completed")
+    assert why.endswith(f"found by run {rerun}")
+    with duckdb.connect(str(db), read_only=True) as con:
+        loaded = con.execute("select count(*) from observations where status <> 'derived'")
+        assert loaded.fetchone()[0] >= 130  # the report, loaded once whatever the kill cut
