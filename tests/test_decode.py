@@ -490,6 +490,35 @@ def test_html_falls_back_to_body_text_when_trafilatura_finds_nothing(
     assert "访问量" not in decoded.text and "版权所有" not in decoded.text
 
 
+# Synthetic fixtures (issue 16.5): markup past libxml2's depth limit of 256, where lxml keeps
+# only the tree built before the cut. The sentence must survive, scripts must not.
+DEEP_HTML_CASES = [
+    ("10,000 nested divs", "<div>" * 10_000 + f"<p>{SENTENCE}</p>" + "</div>" * 10_000),
+    ("3,000 unclosed tables", "<table><tr><td>" * 3_000 + SENTENCE),
+    (
+        "text before, inside and after the deep part",
+        "<p>前言。</p>" + "<div>" * 300 + f"<script>var x = '7亿元';</script><p>{SENTENCE}</p>"
+        + "</div>" * 300 + "<p>结语。</p>",
+    ),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("case", "body"), DEEP_HTML_CASES, ids=[c[0] for c in DEEP_HTML_CASES])
+def test_deeply_nested_or_unclosed_html_keeps_its_text(case: str, body: str) -> None:
+    head = '<title>林芝市统计公报</title><meta name="PubDate" content="2024-01-15">'
+    raw = f"<html><head>{head}</head><body>{body}</body></html>".encode()
+    decoded = decode(raw, content_type="text/html")
+    assert SENTENCE in decoded.text.split("\n"), case
+    assert "7亿元" not in decoded.text
+    assert decoded.title == "林芝市统计公报" and decoded.published_on == "2024-01-15"
+
+
+def test_deep_html_without_text_still_says_it_has_none() -> None:
+    raw = ("<html><body>" + "<div>" * 5_000 + "<script>var a = 1;</script>").encode()
+    with pytest.raises(DecodeError, match="the HTML page has no text"):
+        decode(raw, content_type="text/html")
+
+
 HTML_META_CASES = [
     (
         "ArticleTitle and PubDate meta",

@@ -178,7 +178,10 @@ DEFECTS = [
     ("negative_level", set_value("培育龙头企业", -3), "level_non_negative", ["-3", "家"]),
     ("range_upside_down", set_field("培育龙头企业", "value_high", 1.0),
      "value_high_not_below_value", ["upper end"]),
-    ("infinite_value", set_value("固定资产投资", math.inf), "value_finite", ["infinite"]),
+    ("infinite_value", set_value("固定资产投资", math.inf, "1e308", "亿元"), "value_finite",
+     ["infinite", "value out of range: 1e308 亿元", "once converted to 元"]),
+    ("infinite_upper_end", set_field("培育龙头企业", "value_high", math.inf),
+     "value_high_finite", ["value_high out of range"]),
     ("missing_value", set_value("固定资产投资", np.nan), "value_present", ["value is missing"]),
     ("blank_evidence", set_field("固定资产投资", "evidence", "  "), "evidence_not_blank",
      ["evidence is blank"]),
@@ -204,6 +207,26 @@ def test_each_defect_is_quarantined_with_a_readable_reason(change, rule, words):
     assert (quarantined["document_id"] == "doc-under-test").all()
     # nothing is dropped: every input row is valid or quarantined, exactly once
     assert sorted([*outcome.valid.index, *quarantined.index]) == sorted(frame.index)
+
+
+def test_a_huge_finite_value_is_judged_by_plausibility_not_called_infinite():
+    """Issue 16.6: 99999999999999999999元 is finite; its fault is being implausible."""
+    huge = 99999999999999999999.0
+    frame, (gdp,) = set_value("地区生产总值", huge, "99999999999999999999", "元")(clean_document())
+    frame, (unmapped,) = set_value("培育龙头企业", huge, "99999999999999999999", "家")(frame)
+    frame, _ = set_field("培育龙头企业", "value_high", np.nan)(frame)
+    outcome = validate(frame)
+    failed = outcome.quarantined.loc[gdp, "failed_expectation"].split(", ")
+    assert "level_plausible_high" in failed and "value_finite" not in failed, failed
+    reasons = " ".join(outcome.quarantined["reason"])
+    assert "out of range" not in reasons and "not a finite" not in reasons, reasons
+    assert unmapped in outcome.valid.index  # no plausible range known: nothing to hold it by
+
+
+def test_an_overflow_is_not_also_called_implausible():
+    frame, (row,) = set_value("地区生产总值", math.inf, "1e308", "亿元")(clean_document())
+    quarantined = validate(frame).quarantined
+    assert quarantined.loc[row, "failed_expectation"] == "value_finite"
 
 
 def test_quarantine_reason_names_indicator_value_and_rule():

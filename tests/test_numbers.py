@@ -1,7 +1,10 @@
 """Quantities as printed: one case a line, including the inputs that are not quantities."""
 
+import math
+
 import pytest
 
+from zhibiao.transforms.extract import extract_figures
 from zhibiao.transforms.extract.quantities import find_quantities
 
 
@@ -35,6 +38,8 @@ from zhibiao.transforms.extract.quantities import find_quantities
         ("PM2.5平均浓度23微克/立方米", 23, "微克/立方米", "23", "微克/立方米", False, None),
         ("城镇新增就业1.2万—1.5万人", 12_000, "人", "1.2-1.5", "万人", False, 15_000),
         ("提高两个百分点", 2, "百分点", "2", "个百分点", False, None),
+        ("营业收入2.3E+10元", 23_000_000_000, "元", "2.3E+10", "元", False, None),  # a spreadsheet
+        ("生产总值1e3亿元", 100_000_000_000, "元", "1e3", "亿元", False, None),
     ],
 )
 def test_quantity(text, value, unit, raw_value, raw_unit, more_than, high):
@@ -71,3 +76,21 @@ def test_quantity(text, value, unit, raw_value, raw_unit, more_than, high):
 )
 def test_not_a_quantity(text):
     assert find_quantities(text)[1] == []
+
+
+def test_an_overflow_after_the_unit_is_infinite_not_dropped():
+    """Issue 16.6: 1e308亿元 overflows a float once put in 元; the figure stays (as inf) so that
+    validation quarantines it as out of range, instead of vanishing as the code "e308"."""
+    figures = extract_figures(
+        "2023年全市地区生产总值达到1e308亿元，比上年增长9.5%。", region="林芝市"
+    )
+    level = figures[figures["measure"] == "level"]
+    assert level["value"].tolist() == [math.inf]
+    assert level[["raw_value", "raw_unit"]].values.tolist() == [["1e308", "亿元"]]
+
+
+@pytest.mark.parametrize("text", ["比上年下降0%", "比上年减少0.0%", "比上年下降0至0.5%"])
+def test_a_fall_of_zero_is_zero_not_negative_zero(text):
+    figures = extract_figures(f"2023年全市地区生产总值230亿元，{text}。", region="林芝市")
+    growth = figures[figures["measure"] == "growth_pct"].iloc[0]
+    assert growth["value"] == 0 and math.copysign(1.0, growth["value"]) == 1.0, growth["value"]

@@ -169,10 +169,10 @@ def test_one_documents_unexpected_error_does_not_stop_the_run(harness, workdir, 
     shutil.copy(REPORT, data / "report.txt")
     real_read = steps.read_document.fn
 
-    def read_or_fail(raw, hints):
+    def read_or_fail(raw, hints, limits=None):
         if "（爆）".encode() in raw:  # a fault injected into one document's reading
             raise RuntimeError("injected fault\nsecond line")
-        return real_read(raw, hints)
+        return real_read(raw, hints, limits)
 
     monkeypatch.setattr(steps.read_document, "fn", read_or_fail)
     sources = _registry(
@@ -205,6 +205,90 @@ def test_one_documents_unexpected_error_does_not_stop_the_run(harness, workdir, 
     assert reason == [(by_source["boom"]["error"],)]
     assert documents == [("quarantined",)]
     assert runs == [("completed_with_failures", True)]
+
+
+def test_documents_past_the_limits_or_at_the_edges_of_numbers_end_in_quarantine(harness, workdir):
+    """Issue 16.5, 16.6 and the limits, in one run beside the report (synthetic fixtures):
+    one 2.9 MB line of 80,000 figures is quarantined naming the cap, in seconds; a page of
+    10,000 nested divs loads its sentence; 1e308亿元 is quarantined as out of range, a
+    finite huge value as implausible, and 下降0% is stored as 0.0, not -0.0."""
+    import math
+    import time
+
+    tmp, data = workdir
+    line = "2023年林芝市经济运行情况：" + "全市地区生产总值增长8.5%，" * 80_000
+    (data / "dump.txt").write_text(line, encoding="utf-8")
+    sentence = "2023年全市地区生产总值达到230亿元，比上年增长9.5%。"
+    (data / "deep.html").write_text(
+        "<html><head><title>林芝市统计公报（synthetic fixture）</title></head><body>"
+        + "<div>" * 10_000 + f"<p>{sentence}</p>" + "</div>" * 10_000 + "</body></html>",
+        encoding="utf-8",
+    )  # fmt: skip
+    (data / "edges.txt").write_text(
+        "林芝市2023年经济运行情况（synthetic fixture）\n"
+        "全年地区生产总值99999999999999999999元，增长9.8%。全年固定资产投资1e308亿元。\n"
+        "全年社会消费品零售总额60.5亿元，增长16%。全年居民消费价格比上年下降0%。\n",
+        encoding="utf-8",
+    )
+    shutil.copy(REPORT, data / "report.txt")
+    sources = _registry(
+        tmp,
+        [
+            ("dump", "dump.txt", "news"),
+            ("deep", "deep.html", "statistical_bulletin"),
+            ("edges", "edges.txt", "statistical_bulletin"),
+            ("report", "report.txt", "work_report"),
+        ],
+    )
+    db = tmp / "warehouse.duckdb"
+    started = time.monotonic()
+    summary = _run(sources, db)
+    elapsed = time.monotonic() - started
+    by_source = {d["source_id"]: d for d in summary["documents"]}
+
+    dump = by_source["dump"]
+    assert (dump["status"], dump["stage"]) == ("quarantined", "extract")
+    assert "more than 20,000 figures" in dump["error"] and "ZHIBIAO_MAX_FIGURES" in dump["error"]
+    assert elapsed < 90, f"the run took {elapsed:.0f} s"  # it was minutes for the dump alone
+    assert by_source["deep"]["status"] == "new" and by_source["deep"]["figures_loaded"] == 2
+    assert by_source["report"]["figures_loaded"] >= 130
+    with duckdb.connect(str(db), read_only=True) as con:
+        documents = dict(con.execute("select source_id, status from documents").fetchall())
+        dump_reason = con.execute(
+            "select reason from quarantine where source_id = 'dump' and stage = 'extract'"
+        ).fetchall()
+        edges = con.execute(
+            "select q.indicator_label, q.reason from quarantine q "
+            "join documents d using (document_id) where d.source_id = 'edges'"
+        ).fetchall()
+        zero = con.execute(
+            "select o.value from observations o join documents d using (document_id) "
+            "where d.source_id = 'edges' and o.indicator_code = 'cpi'"
+        ).fetchall()
+    assert documents["dump"] == "quarantined" and documents["report"] == "loaded"
+    assert len(dump_reason) == 1 and "ZHIBIAO_MAX_FIGURES" in dump_reason[0][0]
+    reasons = {label: reason for label, reason in edges}
+    assert "value out of range: 1e308 亿元" in reasons["固定资产投资"], reasons
+    assert "plausible range" in reasons["地区生产总值"], reasons
+    assert not any("not a finite" in r for r in reasons.values()), reasons
+    assert len(zero) == 1 and math.copysign(1.0, zero[0][0]) == 1.0, zero
+
+
+def test_a_document_past_its_deadline_is_quarantined_naming_it(harness, workdir, monkeypatch):
+    tmp, data = workdir
+    monkeypatch.setenv("ZHIBIAO_DOCUMENT_TIMEOUT", "0.001")
+    shutil.copy(REPORT, data / "report.txt")
+    sources = _registry(tmp, [("report", "report.txt", "work_report")])
+    db = tmp / "warehouse.duckdb"
+    summary = _run(sources, db)
+    (report,) = summary["documents"]
+    assert (report["status"], report["stage"]) == ("quarantined", "extract")
+    assert "more than 0.001 s to decode and extract" in report["error"]
+    assert "ZHIBIAO_DOCUMENT_TIMEOUT" in report["error"]
+    with duckdb.connect(str(db), read_only=True) as con:
+        rows = con.execute("select count(*) from observations").fetchone()[0]
+        error = con.execute("select error from documents").fetchone()[0]
+    assert rows == 0 and "ZHIBIAO_DOCUMENT_TIMEOUT" in error
 
 
 def _runs(db: Path) -> list[tuple]:

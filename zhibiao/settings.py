@@ -47,6 +47,12 @@ class Settings:
     max_redirects: int = 5
     allowed_hosts: tuple[str, ...] | None = None  # None: any host; "*.gov.cn" covers subdomains
 
+    # Per-document limits: a generated page or a data dump (one 2.9 MB line of 80,000
+    # figures) is quarantined with the limit named, and the night goes on. A real release
+    # decodes and extracts in seconds and states hundreds of figures, a yearbook thousands.
+    document_timeout: float = 120.0  # wall-clock seconds to decode and extract one document
+    max_figures: int = 20_000  # figures one document may state
+
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, cwd: Path | None = None) -> Settings:
         """Read ZHIBIAO_* variables; relative paths count from cwd (the project root)."""
@@ -77,6 +83,8 @@ _NUMERIC: dict[str, tuple[str, Callable[[str], Any], float]] = {
     "backoff_max": ("ZHIBIAO_BACKOFF_MAX", float, 0),
     "retry_after_max": ("ZHIBIAO_RETRY_AFTER_MAX", float, 0),
     "max_redirects": ("ZHIBIAO_MAX_REDIRECTS", int, 0),
+    "document_timeout": ("ZHIBIAO_DOCUMENT_TIMEOUT", float, 0.001),
+    "max_figures": ("ZHIBIAO_MAX_FIGURES", int, 1),
 }
 
 

@@ -127,6 +127,8 @@ def _with_plausible_bounds(df: pd.DataFrame) -> pd.DataFrame:
     annual_level = df["measure"].eq("level") & df["period_type"].eq("year") & _plain(df)
     year = pd.to_numeric(df["period"].str[:4], errors="coerce")
     annual_level &= year.ge(rules.PLAUSIBLE_SINCE_YEAR)
+    # an infinite value is value_finite's to report: "implausible" would hide the overflow
+    annual_level &= np.isfinite(pd.to_numeric(df["value"], errors="coerce"))
     for rule in rules.PLAUSIBLE_LEVELS:
         applies = (
             annual_level

@@ -9,6 +9,7 @@ Great Expectations is imported inside build_suite, not at module level: it costs
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass
 from typing import Any
 
@@ -24,8 +25,10 @@ REQUIRED = [c for c in FIGURE_COLUMNS if c not in ("value_high", "raw_value", "r
 # Text the loader stores as varchar; raw_value and raw_unit may be wholly empty (a float
 # column of NaN), so their type is not part of the contract.
 TEXT_COLUMNS = [c for c in REQUIRED if c != "value"]
-# How plain GX expectations show a bound: ±1e18 stands for "any finite number".
-FINITE = 1e18
+# The largest finite float: a value beyond it is infinite, an overflow of the printed
+# number times its unit's factor (1e308亿元). Bounds below it would call a finite huge value
+# (99999999999999999999元) "not finite"; how large is plausible is the plausibility rules' call.
+LARGEST = sys.float_info.max
 
 
 @dataclass(frozen=True)
@@ -162,6 +165,13 @@ def _pair(a: str, b: str) -> dict[str, Any]:
     return {"column_A": a, "column_B": b, "ignore_row_if": "either_value_is_missing"}
 
 
+def _out_of_range(column: str) -> str:
+    return (
+        f"{column} out of range: {{raw_value}} {{raw_unit}} is more than a float holds "
+        f"(±{LARGEST:.1e}) once converted to {{unit}}"
+    )
+
+
 def value_rules() -> list[Rule]:
     """Finite values, signs, and bounds of rates, growths, changes and multiples."""
     growth_low, growth_high = rules.GROWTH_PCT_BOUNDS
@@ -172,8 +182,14 @@ def value_rules() -> list[Rule]:
         Rule(
             "value_finite",
             "ExpectColumnValuesToBeBetween",
-            {"column": "value", "min_value": -FINITE, "max_value": FINITE},
-            "value is not a finite number",
+            {"column": "value", "min_value": -LARGEST, "max_value": LARGEST},
+            _out_of_range("value"),
+        ),
+        Rule(
+            "value_high_finite",
+            "ExpectColumnValuesToBeBetween",
+            {"column": "value_high", "min_value": -LARGEST, "max_value": LARGEST},
+            _out_of_range("value_high"),
         ),
         Rule(
             "value_high_not_below_value",

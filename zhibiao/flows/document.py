@@ -15,6 +15,7 @@ from zhibiao.flows.steps import DocumentOutcome
 from zhibiao.registry import Source
 from zhibiao.settings import Settings
 from zhibiao.transforms.decode import DecodeError
+from zhibiao.transforms.limits import LimitExceeded
 from zhibiao.warehouse import db, load, source_state
 
 
@@ -89,11 +90,12 @@ def process_bytes(
         source, fetched.content_type, fetched.charset, fetched.final_url, fetched.fetched_at.date()
     )
     try:
-        decoded, figures = steps.read_document(fetched.body, hints)
-    except DecodeError as exc:
-        _record_failure(settings, source, document, "decode", str(exc), run_id)
+        decoded, figures = steps.read_document(fetched.body, hints, steps.document_limits(settings))
+    except (DecodeError, LimitExceeded) as exc:
+        stage = "extract" if isinstance(exc, LimitExceeded) else "decode"
+        _record_failure(settings, source, document, stage, str(exc), run_id)
         return DocumentOutcome(
-            source.id, "quarantined", document["document_id"], stage="decode", error=str(exc)
+            source.id, "quarantined", document["document_id"], stage=stage, error=str(exc)
         )
     document["title"] = decoded.title or source.title
     document["charset"] = decoded.encoding
@@ -136,8 +138,8 @@ def _reextract_document(row: dict, settings: Settings, run_id: str) -> DocumentO
     hints = steps.hints(source, row["content_type"], None, row["final_url"] or "")
     try:
         raw = snapshots.load(settings.data_dir, row["document_id"])
-        decoded, figures = steps.read_document(raw, hints)
-    except (snapshots.SnapshotError, DecodeError, OSError) as exc:
+        decoded, figures = steps.read_document(raw, hints, steps.document_limits(settings))
+    except (snapshots.SnapshotError, DecodeError, LimitExceeded, OSError) as exc:
         return DocumentOutcome(
             source.id, "failed", row["document_id"], stage="reextract", error=str(exc)
         )

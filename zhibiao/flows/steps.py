@@ -20,6 +20,7 @@ from zhibiao.settings import Settings
 from zhibiao.transforms import catalog, read
 from zhibiao.transforms.decode import Decoded
 from zhibiao.transforms.extract import EXTRACTOR_VERSION
+from zhibiao.transforms.limits import Limits
 from zhibiao.transforms.read import SourceHints
 from zhibiao.warehouse import db, load, source_state
 
@@ -50,9 +51,17 @@ def fetch_source(source: Source, settings: Settings) -> fetching.FetchResult:
 
 
 @task(name="read", cache_policy=NONE)
-def read_document(raw: bytes, hints: SourceHints) -> tuple[Decoded, pd.DataFrame]:
-    """Decode and extract: the one route of transforms/read.py, as one task."""
-    return read.read_document(raw, hints)
+def read_document(
+    raw: bytes, hints: SourceHints, limits: Limits | None = None
+) -> tuple[Decoded, pd.DataFrame]:
+    """Decode and extract: the one route of transforms/read.py, as one task, within the
+    per-document limits (LimitExceeded past them)."""
+    return read.read_document(raw, hints, limits or Limits())
+
+
+def document_limits(settings: Settings) -> Limits:
+    """The per-document deadline and cap on figures of the settings."""
+    return Limits(seconds=settings.document_timeout, max_figures=settings.max_figures)
 
 
 def hints(

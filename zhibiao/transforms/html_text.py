@@ -13,6 +13,7 @@ import trafilatura
 from lxml import etree
 
 from zhibiao.transforms.doc_meta import parse_date
+from zhibiao.transforms.html_flat import flat_text
 from zhibiao.transforms.table_text import table_sentences
 
 _DROP = ("script", "style", "noscript", "template", "iframe", "object", "svg", "select", "button")
@@ -54,11 +55,21 @@ class HtmlText:
 
 
 def html_text(markup: str) -> HtmlText:
-    """Article text, title and meta date of a page; raises ValueError when it does not parse."""
-    root = lxml.html.document_fromstring(_XML_DECLARATION.sub("", markup, count=1))
+    """Article text, title and meta date of a page; raises ValueError when it does not parse.
+
+    When libxml2 gives up part way (nesting past its depth limit, a huge text node) the
+    tree holds only what came before, so the text comes from html_flat's flat pass instead;
+    the <head> parsed before the cut still gives the title and the date.
+    """
+    markup = _XML_DECLARATION.sub("", markup, count=1)
+    parser = lxml.html.HTMLParser()  # one per call: its error log says whether it gave up
+    root = lxml.html.document_fromstring(markup, parser=parser)
     for element in root.iter(*_DROP):
         element.drop_tree()
     title, published_on = _meta_title(root), _meta_date(root)
+    if _gave_up(parser):
+        text = flat_text(markup)
+        return HtmlText(text, title, published_on, text)
     page_text = block_text(root)
     _drop_boilerplate(root)
     _drop_link_lists(root)
@@ -67,6 +78,12 @@ def html_text(markup: str) -> HtmlText:
     _unwrap_layout_tables(root)
     article = _article_text(root)
     return HtmlText(article, title, published_on, page_text)
+
+
+def _gave_up(parser: etree.HTMLParser) -> bool:
+    """A fatal parser error (ERR_RESOURCE_LIMIT: "Excessive depth in document: 256") ends
+    parsing; the errors of ordinary sloppy markup (a stray end tag) are not fatal."""
+    return any(error.level == etree.ErrorLevels.FATAL for error in parser.error_log)
 
 
 def _drop_boilerplate(root: etree._Element) -> None:

@@ -16,6 +16,7 @@ import pandas as pd
 from zhibiao.transforms import catalog, lexicon
 from zhibiao.transforms.decode import Decoded, decode
 from zhibiao.transforms.extract import extract_figures
+from zhibiao.transforms.limits import UNLIMITED, Limits
 
 
 @dataclass(frozen=True)
@@ -31,16 +32,22 @@ class SourceHints:
     name: str = ""  # file name or final URL: its suffix says the format
 
 
-def read_document(raw: bytes, hints: SourceHints) -> tuple[Decoded, pd.DataFrame]:
+def read_document(
+    raw: bytes, hints: SourceHints, limits: Limits = UNLIMITED
+) -> tuple[Decoded, pd.DataFrame]:
     """Decode the bytes, extract every figure, and put the levels of catalog indicators in
-    the catalog's unit; DecodeError when there is no text."""
+    the catalog's unit; DecodeError when there is no text, LimitExceeded when decoding and
+    extracting pass the deadline or the figures the cap of `limits`."""
+    budget = limits.start()
     decoded = decode(raw, content_type=hints.content_type, filename=hints.name)
+    budget.check_time("after decoding, before extraction")
     figures = extract_figures(
         decoded.text,
         region=hints.region,
         year=default_year(hints, decoded),
         title=decoded.title,
         published_year=published_year(hints, decoded),
+        budget=budget,
     )
     return decoded, catalog.to_catalog_units(figures)
 

@@ -27,10 +27,16 @@ from zhibiao.transforms.extract.document import read_document, with_title
 from zhibiao.transforms.extract.figure import Clause, Document, Figure, Group, Sentence
 from zhibiao.transforms.extract.numerals import spell_out_chinese_numerals
 from zhibiao.transforms.extract.period_phrases import find_periods
-from zhibiao.transforms.extract.quantities import Quantity, find_quantities, find_ratios
-from zhibiao.transforms.extract.rules import decide, refine
+from zhibiao.transforms.extract.quantities import (
+    Quantity,
+    candidates,
+    find_quantities,
+    find_ratios,
+)
+from zhibiao.transforms.extract.rules import admit, decide, refine
 from zhibiao.transforms.extract.sentences import is_headline, iter_sentences
 from zhibiao.transforms.extract.text import clause_start
+from zhibiao.transforms.limits import UNLIMITED, Budget
 
 
 def extract_figures(
@@ -40,18 +46,42 @@ def extract_figures(
     year: int | None = None,
     title: str | None = None,
     published_year: int | None = None,
+    budget: Budget | None = None,
 ) -> pd.DataFrame:
     """Figures of a whole document; `region`/`year` are the source's defaults, `title` the
     document's title when the text does not open with it (an HTML <title>), and
-    `published_year` the year it was written in (else `year`)."""
+    `published_year` the year it was written in (else `year`). A `budget` (limits.py) stops
+    a document past its deadline or its cap on figures with LimitExceeded."""
+    budget = budget or UNLIMITED.start()
     text = with_title(text, title)
     doc = read_document(text, region=region, year=year, published_year=published_year)
+    _count_first(text, budget)
     rows: list[dict] = []
     for clause in clauses(text, doc):
-        rows.extend(_rows(clause))
+        rows.extend(_rows(clause, budget, len(rows)))
+    budget.check_figures(len(rows), "by the end of the document")
     rows = _bounds_apart(_headline_told_again(rows, _title_paragraph(text)))
     frame = pd.DataFrame(rows, columns=[*FIGURE_COLUMNS, SERIES_LABEL])
     return frame.astype({"value": "float64", "value_high": "float64"})
+
+
+def _count_first(text: str, budget: Budget) -> None:
+    """A text of more quantities than the cap is stopped before its first sentence: reading
+    the first 20,000 sentences of a one-line paragraph took a minute, counting all 80,000
+    takes two seconds. Number-and-unit candidates are the cheap first look; only when they
+    pass the cap are they counted as the quantity stage admits them."""
+    cap = budget.limits.max_figures
+    if cap is None or len(candidates(text)) <= cap:
+        return
+    found = 0
+    for line in text.split("\n"):
+        found += sum(
+            admit(None, c) is not None for c in candidates(spell_out_chinese_numerals(line))
+        )
+        if found > cap:
+            break
+    budget.check_figures(found, "in a first count of its quantities")
+    budget.check_time("after a first count of its quantities")
 
 
 def clauses(text: str, doc: Document):
@@ -102,14 +132,21 @@ def _clause(sentence: Sentence, doc: Document, preliminary, subject, memory) -> 
     )
 
 
-def _rows(clause: Clause) -> list[dict]:
+def _rows(clause: Clause, budget: Budget, already: int) -> list[dict]:
+    """The clause's figures; the budget is checked before the clause and after each figure
+    (a figure of a clause thousands of figures long costs seconds), and every quantity
+    found counts against the cap at once, since each becomes a figure."""
+    where = f"paragraph {clause.sentence.paragraph + 1}"
+    budget.check_time(f"at {where}")
     clause.quantities = find_quantities(clause.text, clause)[1]
     ratios = find_ratios(clause.text)
     if not clause.quantities and not ratios:
         return []
+    budget.check_figures(already + len(clause.quantities), f"by {where}")
     rows = []
     for fig in _figures(clause):
         rows.append(_row(fig, clause.sentence))
+        budget.check_time(f"in {where}")
     for ratio in ratios:
         for part_label, raw in zip(ratio.labels, ratio.parts, strict=True):
             q = Quantity(

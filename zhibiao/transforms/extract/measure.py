@@ -202,7 +202,9 @@ def value_of(fig: Figure) -> tuple[float, float | None, str]:
         high = high * 100 if high is not None else None
     if "index_base_100" in fig.flags:
         value = round(value - 100, 6)
-    return value, high, unit
+    # 下降0% is -0.0 after the sign flip; + 0.0 makes it 0.0, which the warehouse and a
+    # reader take for the same figure as 增长0%
+    return value + 0.0, (high + 0.0 if high is not None else None), unit
 
 
 def is_rate(unit: str) -> bool:

@@ -33,7 +33,9 @@ class Quantity:
     printed_unit: str = ""  # the unit word without its magnitude ("人次", "亿元" -> "元")
 
 
-_NUM = r"\d+(?:\.\d+)?"
+# An exponent is part of the number (tables pasted from spreadsheets print 2.3E+10): read
+# apart, 1e308亿元 became the code-like e308 and its figure vanished without a trace.
+_NUM = r"\d+(?:\.\d+)?(?:[eE][+-]?\d+)?"
 
 
 def _magnitude_alternation() -> str:
@@ -147,6 +149,11 @@ def _listed() -> re.Pattern[str]:
     return re.compile(rf"(?<![\d.A-Za-z])(\d+(?:\.\d+)?)({mag})?(?:{joiners})$")
 
 
+# How far back from a quantity a listed number may start (it ends at the quantity): searching
+# from the clause's start made a clause of n quantities cost n², minutes for one long line.
+_LIST_REACH = 400
+
+
 def shared_unit(text: str, found: list[Quantity]) -> list[Quantity]:
     """分别为55980、24562元 / 0.5万、2.3万人 / 0.3和1.1个百分点: a list closed by one unit."""
     magnitudes = dict(lexicon.mapping("magnitudes"))
@@ -157,7 +164,7 @@ def shared_unit(text: str, found: list[Quantity]) -> list[Quantity]:
         q_mag = q.raw_unit[: len(q.raw_unit) - len(q.printed_unit)]
         per_printed = _per_printed_unit(q)
         end = q.start
-        while m := _listed().search(text, 0, end):
+        while m := _listed().search(text, max(0, end - _LIST_REACH), end):
             if inside(m.start(), quotes) or any(f.start <= m.start() < f.end for f in found):
                 break
             if m.start() > 0 and code.fullmatch(text[m.start() - 1]):
@@ -175,7 +182,7 @@ def shared_unit(text: str, found: list[Quantity]) -> list[Quantity]:
     return out
 
 
-_FIRST_NUMBER = re.compile(r"-?\d+(?:\.\d+)?")
+_FIRST_NUMBER = re.compile(rf"-?{_NUM}")
 
 
 def _per_printed_unit(q: Quantity) -> float:
