@@ -214,3 +214,23 @@ def test_alerts_sql_stands_alone_and_reruns(tmp_path):
         con.execute((SQL_DIR / "040_alerts.sql").read_text(encoding="utf-8"))
     cols = {r[0] for r in con.execute("describe alerts").fetchall()}
     assert {"alert_id", "fingerprint", "message_zh", "opened_at", "notify_error"} <= cols
+
+
+SECRET = "/services/T0001/B0002/XyZsecretToken42?key=alsoSecret"
+
+
+def test_the_webhook_secret_is_never_stored_or_logged(con, caplog):
+    """A webhook's path and query are its credential: the alerts table (which the run summary
+    and `zhibiao alerts` show) and the log name the host only (issue 16, security)."""
+    load_fixture(con, "source_failed")
+    with receiver() as srv:
+        port = srv.server_port
+    hook = f"http://127.0.0.1:{port}{SECRET}"
+    with caplog.at_level("DEBUG"):
+        night(con, hook, 0)  # down: the error is stored and logged
+    with receiver(port, script=(403,)) as srv:
+        night(con, hook, 1)  # refused: the receiver's answer is stored too
+    errors = " ".join(str(e) for e in con.sql("select notify_error from alerts").fetchall())
+    assert f"http://127.0.0.1:{port}/…" in errors and "HTTP 403" in errors
+    for secret in ("XyZsecretToken42", "alsoSecret", "T0001"):
+        assert secret not in errors and secret not in caplog.text

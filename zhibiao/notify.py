@@ -17,6 +17,7 @@ import time
 from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import Any
+from urllib.parse import urlsplit
 
 import duckdb
 
@@ -105,6 +106,23 @@ def slack_payload(a: Mapping) -> dict[str, Any]:
     }
 
 
+def redacted(url: str) -> str:
+    """A webhook URL as logs, the alerts table and the run summary may show it: scheme and
+    host only. The path of a Slack, WeCom or DingTalk webhook is its secret (whoever has it
+    can post to the channel), and errors end up in places many people read."""
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.hostname or ''}{f':{parts.port}' if parts.port else ''}/…"
+
+
+def _scrub(text: str, url: str) -> str:
+    """The error text of requests repeats the URL, or its path and query: take them out."""
+    parts = urlsplit(url)
+    secrets = [url, parts.path + (f"?{parts.query}" if parts.query else ""), parts.query]
+    for secret in sorted(filter(lambda x: len(x) > 1, secrets), key=len, reverse=True):
+        text = text.replace(secret, "/…")
+    return text
+
+
 def post_webhook(
     url: str, payload: dict, attempts: int = ATTEMPTS, backoff_s: float = BACKOFF_S
 ) -> None:
@@ -119,11 +137,17 @@ def post_webhook(
                 url, data=body, headers=headers, timeout=TIMEOUT_S, allow_redirects=False
             )
         except OSError as exc:  # requests' errors are OSErrors: refused, reset, timed out
-            error: NotifyError = ReceiverDown(f"webhook {url} unreachable: {exc}")
+            where = redacted(url)
+            error: NotifyError = ReceiverDown(
+                f"webhook {where} unreachable: {_scrub(str(exc), url)}"
+            )
             continue
         if 200 <= resp.status_code < 300:
             return
-        error = NotifyError(f"webhook {url} answered HTTP {resp.status_code}: {resp.text[:200]}")
+        error = NotifyError(
+            f"webhook {redacted(url)} answered HTTP {resp.status_code}: "
+            f"{_scrub(resp.text[:200], url)}"
+        )
         if resp.status_code not in RETRY_STATUSES:
             break
     raise error
