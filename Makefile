@@ -10,7 +10,7 @@ export PREFECT_SERVER_ANALYTICS_ENABLED ?= false
 export PREFECT_LOGGING_LEVEL ?= WARNING
 export DO_NOT_TRACK ?= 1
 
-.PHONY: setup run test lint bench clean
+.PHONY: setup run test lint bench soak clean
 
 setup: $(STAMP)
 
@@ -32,6 +32,9 @@ lint: setup
 
 bench: setup
 	$(BIN)/python bench/run.py
+
+soak: setup
+	ZHIBIAO_SOAK=1 $(BIN)/python -m pytest -q -s tests/reliability/test_soak.py
 
 clean:
 	rm -rf $(VENV) .prefect data/warehouse.duckdb data/snapshots
