@@ -246,8 +246,10 @@ def find_regions(text: str) -> list[tuple[int, int, str]]:
     words in _REGION_GUARDS are stepped over whole.
     """
     found: list[tuple[int, int, str]] = []
+    starts = _region_starts()
     i = 0
-    while i < len(text):
+    while (next_start := starts.search(text, i)) is not None:
+        i = next_start.start()  # no form or guard begins before: nothing to step over there
         guard = next((g for g in lexicon.words("region_guards") if text.startswith(g, i)), None)
         if guard:
             i += len(guard)
@@ -259,6 +261,14 @@ def find_regions(text: str) -> list[tuple[int, int, str]]:
         else:
             i += 1
     return found
+
+
+@lru_cache(maxsize=1)
+def _region_starts() -> re.Pattern[str]:
+    """The characters a region form or a guard word can begin with: find_regions jumps from
+    one to the next instead of trying every position (a third of extraction time)."""
+    first = {f[0] for f in _region_forms()} | {g[0] for g in lexicon.words("region_guards")}
+    return re.compile("[" + "".join(re.escape(c) for c in sorted(first)) + "]")
 
 
 def _region_at(text: str, i: int) -> tuple[int, int, str] | None:

@@ -19,6 +19,7 @@ from zhibiao.transforms.extract import (  # noqa: F401 - importing registers the
     lists,
     measure,
     period,
+    period_phrases,
     qualifier,
     region,
     status,
@@ -53,6 +54,7 @@ def extract_figures(
     `published_year` the year it was written in (else `year`). A `budget` (limits.py) stops
     a document past its deadline or its cap on figures with LimitExceeded."""
     budget = budget or UNLIMITED.start()
+    period_phrases.new_document()
     text = with_title(text, title)
     doc = read_document(text, region=region, year=year, published_year=published_year)
     _count_first(text, budget)

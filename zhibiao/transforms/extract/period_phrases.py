@@ -8,6 +8,7 @@ else the document.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 import cn2an
 
@@ -185,6 +186,17 @@ def _spans(sentence: str, taken: list[tuple[int, int]]) -> list[PeriodMention]:
 
 def find_periods(sentence: str) -> list[PeriodMention]:
     """Period phrases in order; a year directly before a sub-year phrase is merged into it."""
+    return list(_periods_of(sentence))  # the context and the clause stage both ask: read once
+
+
+def new_document() -> None:
+    """Forget the sentences of the last document: the cache serves one document's two
+    readings of each sentence, not repeats across documents (a benchmark would flatter)."""
+    _periods_of.cache_clear()
+
+
+@lru_cache(maxsize=4096)
+def _periods_of(sentence: str) -> tuple[PeriodMention, ...]:
     taken: list[tuple[int, int]] = []
     found: list[PeriodMention] = _spans(sentence, taken)
     base = lexicon.word_set("period_base_markers")
@@ -203,7 +215,7 @@ def find_periods(sentence: str) -> list[PeriodMention]:
         if not any(a <= m.start() < b for a, b in taken):
             found.append(PeriodMention(m.start(), m.end(), int(m["year"]), "", "year"))
     found.sort(key=lambda p: p.start)
-    return _merge_years(found)
+    return tuple(_merge_years(found))
 
 
 def setting_periods(text: str) -> list[PeriodMention]:
