@@ -28,6 +28,7 @@ _NOT_LABEL = (
     "label_price_basis",
     "label_modal_suffix",
     "label_other_area_prefix",
+    "label_verb_inside",
 )
 
 
