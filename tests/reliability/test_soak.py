@@ -114,6 +114,7 @@ def _round(tmp: Path, registry: Path, env: dict, point: int, jitter: float) -> t
     return finished, orphans, _peek(db, FINGERPRINT)
 
 
+@pytest.mark.timeout(4 * 3600)  # 30 rounds of a kill and a recovery: not the suite's 600 s
 def test_every_kill_recovers_to_the_uninterrupted_warehouse(tmp_path_factory, prefect_server):
     env = {**prefect_server.env, "ZHIBIAO_DATA_DIR": ""}
     rounds = int(os.environ.get("ZHIBIAO_SOAK_KILLS", "30"))
