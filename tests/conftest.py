@@ -67,22 +67,36 @@ def tail(path: Path, lines: int = 40) -> str:
         return f"(no log at {path}: {exc})"
 
 
+def alive(pids) -> list[int]:
+    """The processes of pids that still run (a zombie's cmdline is empty: it has ended)."""
+    out = []
+    for pid in pids:
+        try:
+            if Path(f"/proc/{pid}/cmdline").read_bytes():
+                out.append(pid)
+        except OSError:
+            pass
+    return out
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
 
 
-def isolated_env(home: Path, api_url: str) -> dict[str, str]:
+def isolated_env(home: Path, api_url: str | None = None) -> dict[str, str]:
     """The caller's environment minus its Prefect and zhibiao settings, plus ours.
 
     Dropping inherited PREFECT_* keeps a developer's profile or a Makefile export from
     pointing a test subprocess at another server or home; ZHIBIAO_* are set per test.
+    Without api_url a `zhibiao run` starts its own ephemeral server, as on a laptop.
     """
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PREFECT_", "ZHIBIAO_"))}
+    if api_url:
+        env["PREFECT_API_URL"] = api_url
     env.update(
         PREFECT_HOME=str(home),
-        PREFECT_API_URL=api_url,
         PREFECT_SERVER_ANALYTICS_ENABLED="false",
         PREFECT_UI_ENABLED="false",  # 12 s to start instead of 19 s: no UI build to copy
         PREFECT_CLI_PROMPT="false",

@@ -143,10 +143,11 @@ def _preflight(sources: Path | None, db: Path | None) -> None:
     from zhibiao.warehouse.db import WarehouseBusyError, run_lock
 
     settings = Settings.from_env()
+    warehouse = db or settings.db_path
     try:
         load_sources(sources or settings.sources_path)
-        if (db or settings.db_path).parent.exists():
-            with run_lock(db or settings.db_path):
+        if warehouse.parent.exists():
+            with run_lock(warehouse):
                 pass
     except (RegistryError, WarehouseBusyError) as exc:
         typer.echo(f"zhibiao: {exc}", err=True)

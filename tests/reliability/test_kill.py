@@ -18,7 +18,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from tests.conftest import tail
+from tests.conftest import alive, isolated_env, tail
 from zhibiao.watchdog import descendants
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -31,14 +31,8 @@ pytestmark = pytest.mark.skipif(
 
 
 def _env(tmp: Path) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("PREFECT_", "ZHIBIAO_"))}
-    env.update(
-        PREFECT_HOME=str(tmp / "prefect"),
-        PREFECT_SERVER_ANALYTICS_ENABLED="false",
-        PREFECT_UI_ENABLED="false",
-        ZHIBIAO_DATA_DIR=str(tmp / "data"),
-    )
-    return env
+    """No PREFECT_API_URL: the run starts its own ephemeral server, the child to orphan."""
+    return {**isolated_env(tmp / "prefect"), "ZHIBIAO_DATA_DIR": str(tmp / "data")}
 
 
 def _runs(db: Path) -> list[tuple] | None:
@@ -57,10 +51,6 @@ def _cmdline(pid: int) -> str:
         return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
     except OSError:
         return ""
-
-
-def _alive(pids: list[int]) -> list[int]:
-    return [pid for pid in pids if Path(f"/proc/{pid}").exists() and _cmdline(pid)]
 
 
 def test_a_killed_run_leaves_no_process_and_the_next_run_closes_its_row(tmp_path):
@@ -96,13 +86,13 @@ def test_a_killed_run_leaves_no_process_and_the_next_run_closes_its_row(tmp_path
         run.send_signal(signal.SIGKILL)
         run.wait(timeout=10)
         deadline = time.monotonic() + 20
-        while _alive(started) and time.monotonic() < deadline:
+        while alive(started) and time.monotonic() < deadline:
             time.sleep(0.25)
-        assert not _alive(started), [_cmdline(p) for p in _alive(started)]
+        assert not alive(started), [_cmdline(p) for p in alive(started)]
     finally:
         if run.poll() is None:
             os.killpg(run.pid, signal.SIGKILL)
-        for pid in _alive(started):
+        for pid in alive(started):
             os.kill(pid, signal.SIGKILL)
 
     again = subprocess.run(

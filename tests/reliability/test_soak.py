@@ -26,7 +26,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from tests.conftest import tail
+from tests.conftest import alive, tail
 from zhibiao.watchdog import descendants
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -78,10 +78,6 @@ def _peek(db: Path, sql: str):
         return None
 
 
-def _alive(pids) -> list[int]:
-    return [p for p in pids if Path(f"/proc/{p}/cmdline").exists()]
-
-
 def _round(tmp: Path, registry: Path, env: dict, point: int, jitter: float) -> tuple:
     db, log = tmp / "w.duckdb", tmp / "run.log"
     command = [str(ZHIBIAO), "run", "--sources", str(registry), "--db", str(db)]
@@ -103,9 +99,9 @@ def _round(tmp: Path, registry: Path, env: dict, point: int, jitter: float) -> t
             run.send_signal(signal.SIGKILL)
         run.wait(timeout=30)
         deadline = time.monotonic() + 20
-        while _alive(seen) and time.monotonic() < deadline:
+        while alive(seen) and time.monotonic() < deadline:
             time.sleep(0.25)
-        orphans = _alive(seen)
+        orphans = alive(seen)
     finally:
         if run.poll() is None:
             os.killpg(run.pid, signal.SIGKILL)

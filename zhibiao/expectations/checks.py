@@ -220,8 +220,7 @@ def _levels_by_group(df: pd.DataFrame, codes: tuple[str, ...]):
     """
     # exact statements only: a bound (突破700亿元) is true of the whole, not a part of a sum
     exact = df["qualifier"].isin(("eq", "approx"))
-    plain = df[SERIES_LABEL].fillna("").eq("") if SERIES_LABEL in df.columns else exact
-    chosen = df["measure"].eq("level") & df["indicator_code"].isin(codes) & exact & plain
+    chosen = df["measure"].eq("level") & df["indicator_code"].isin(codes) & exact & _plain(df)
     groups: dict[tuple, tuple[dict[str, dict], list[int]]] = {}
     records = df.loc[chosen, _LEVEL_FIELDS].to_dict("index")
     for index, row in records.items():

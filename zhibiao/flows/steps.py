@@ -20,7 +20,7 @@ from zhibiao.settings import Settings
 from zhibiao.transforms import catalog, read
 from zhibiao.transforms.decode import Decoded
 from zhibiao.transforms.extract import EXTRACTOR_VERSION
-from zhibiao.transforms.limits import Limits
+from zhibiao.transforms.limits import UNLIMITED, Limits
 from zhibiao.transforms.read import SourceHints
 from zhibiao.warehouse import db, load, source_state
 
@@ -52,11 +52,11 @@ def fetch_source(source: Source, settings: Settings) -> fetching.FetchResult:
 
 @task(name="read", cache_policy=NONE)
 def read_document(
-    raw: bytes, hints: SourceHints, limits: Limits | None = None
+    raw: bytes, hints: SourceHints, limits: Limits = UNLIMITED
 ) -> tuple[Decoded, pd.DataFrame]:
     """Decode and extract: the one route of transforms/read.py, as one task, within the
     per-document limits (LimitExceeded past them)."""
-    return read.read_document(raw, hints, limits or Limits())
+    return read.read_document(raw, hints, limits)
 
 
 def document_limits(settings: Settings) -> Limits:

@@ -32,20 +32,18 @@ def finish(
         steps.data_docs(settings) if counts["documents_new"] or counts["documents_failed"] else None
     )
     seconds = round(time.monotonic() - started, 2)
-    with db.connect(settings.db_path) as con:
-        refused = load.refused_by_reason(con, run_id)
-    summary = {
-        "run_id": run_id,
-        **counts,
-        "refused_by_reason": refused,
-        "alerts_notified": notified,
-        "notifications_failed": notify_failed,
-        "duration_s": seconds,
-        "data_docs": docs,
-        "documents": [o.as_dict() for o in outcomes],
-    }
     status = "completed" if counts["documents_failed"] == 0 else "completed_with_failures"
     with db.connect(settings.db_path) as con:
+        summary = {
+            "run_id": run_id,
+            **counts,
+            "refused_by_reason": load.refused_by_reason(con, run_id),
+            "alerts_notified": notified,
+            "notifications_failed": notify_failed,
+            "duration_s": seconds,
+            "data_docs": docs,
+            "documents": [o.as_dict() for o in outcomes],
+        }
         load.finish_run(con, run_id, status=status, summary=render_summary(summary), **counts)
         con.execute("checkpoint")
     db.publish_copy(settings.db_path)

@@ -127,8 +127,8 @@ def noun_after_a_count(clause: Clause, fig: Figure) -> Figure:
         return fig
     q, window, label = fig.q, fig.window, fig.label
     after = label_after(clause.text, q.end)
-    verb = lexicon.regex("label_to_level_suffix").search(after or "")
-    if not after or (verb and not clean_label(after[: verb.start()])):
+    reached = lexicon.regex("label_to_level_suffix").search(after or "")
+    if not after or (reached and not clean_label(after[: reached.start()])):
         return fig  # 从2012年的710.16亿元增加到…: a change verb after the number names nothing
     if not units.is_count(q.unit):
         verb = lexicon.regex("object_verb_end").search(window.strip())

@@ -95,10 +95,7 @@ def phrase_before_the_figure(clause: Clause, fig: Figure) -> Figure:
         owned = any(clause.text.startswith(w, p.end) for w in owner)
         if owned and any(c.isdigit() for c in rest):
             continue
-        doc = clause.document
-        y, p_suffix, p_type, p_first = p.resolve(
-            year, doc.published_year, doc.work_report, doc.year
-        )
+        y, p_suffix, p_type, p_first = _resolve(clause, p, year)
         if p_first is not None:
             between = clause.text[max(p.end, clause_start(clause.text, fig.q.start)) : fig.q.start]
             summed = p.in_force or any(w in between for w in lexicon.words("span_sum_words"))
@@ -119,6 +116,12 @@ def phrase_before_the_figure(clause: Clause, fig: Figure) -> Figure:
     return _set(fig, year, suffix, ptype, first)
 
 
+def _resolve(clause: Clause, p, year_in_force: int | None) -> tuple:
+    """A period phrase of the clause with its relative parts filled in from the document."""
+    doc = clause.document
+    return p.resolve(year_in_force, doc.published_year, doc.work_report, doc.year)
+
+
 def _counted(fig: Figure) -> bool:
     unit = units.get(fig.q.unit or "")
     return unit is not None and units.is_count(unit.base)
@@ -133,13 +136,11 @@ def value_moved_from_is_the_span_start(clause: Clause, fig: Figure) -> Figure:
         clause.text[: fig.q.start].rstrip()
     ):
         return fig
-    doc, first = clause.document, None
+    first = None
     for p in clause.periods:
         if p.start >= fig.q.start:
             break
-        y, _, _, p_first = p.resolve(
-            clause.sentence.year, doc.published_year, doc.work_report, doc.year
-        )
+        y, _, _, p_first = _resolve(clause, p, clause.sentence.year)
         first = p_first if p_first is not None else (None if y is not None else first)
     if first is not None:
         fig.period, fig.period_type = str(first), "year"
