@@ -56,7 +56,9 @@ def figures(case: dict) -> list[str]:
     from zhibiao.transforms.extract import extract_figures
 
     text = normalize_text(text_of(case))
-    frame = extract_figures(text, region=case.get("region"), year=case.get("year"))
+    frame = extract_figures(
+        text, region=case.get("region"), year=case.get("year"), published_year=case.get("published")
+    )
     return [line_of(row) for row in frame.to_dict("records")]
 
 

@@ -33,6 +33,7 @@ class Sentence:
     mode: str  # review, plan or release
     full: str = ""  # the whole sentence up to 。！？: the evidence a person reads
     earlier: str = ""  # the sentence's text before this part
+    now: bool = False  # its year is the time of writing (截至目前…。其中，…): never a plan
 
 
 @dataclass

@@ -138,10 +138,20 @@ def noun_after_a_count(clause: Clause, fig: Figure) -> Figure:
         return fig
     joined = window.strip("".join(lexicon.words("list_edge_joiners")))
     took_prior = bool(clause.own) and clause.own[-1].after in (label, joined)
-    if not label or _ends_with_verb(window) or took_prior or _only_a_place(label):
+    named_after = bool(after) and _closes_the_clause(clause.text, q.end, after)
+    if not label or named_after or _ends_with_verb(window) or took_prior or _only_a_place(label):
         fig.after = after
         fig.label = after
     return fig
+
+
+def _closes_the_clause(text: str, end: int, after: str) -> bool:
+    """加强23个传统村落保护建设。/ 创成13个自治区级生态乡镇、473个生态村: a count whose noun
+    closes its clause (or list item) is that noun's count, whatever stands before it; a noun
+    followed by more words (带动9388人增收3051万元) may be the next figure's subject."""
+    rest = text[end:]
+    i = rest.find(after)
+    return i >= 0 and bool(lexicon.regex("single_noun_end").match(rest[i + len(after) :]))
 
 
 def _only_a_place(label: str) -> bool:
@@ -218,8 +228,9 @@ def generic_label_takes_its_noun(clause: Clause, fig: Figure) -> Figure:
     if clause.topic:
         fig.label = _joined(clause.topic, fig.label)  # 茶产业方面，…实现产值…
         return fig
-    if clause.own and clause.own[-1].label:
-        fig.label = _joined(clause.own[-1].label, fig.label)
+    named = [f for f in clause.own if f.label and not is_rate(f.q.unit)]
+    if named:  # 开复工554个，开工率102.8%，完成投资52.1亿元: a rate owns no investment
+        fig.label = _joined(named[-1].label, fig.label)
         return fig
     subject = clause_before(clause.text, fig.lo)
     subject = subject.rsplit(lexicon.words("generic_subject_separator")[0], 1)[-1]

@@ -47,6 +47,7 @@ def clean_label(text: str) -> str:
     if opened >= 0 and not any(c in text[opened:] for c in lexicon.words("closing_brackets")):
         text = text[opened + 1 :]  # …增速加快（上年同期为下降: the aside is the clause
     text = lexicon.regex("status_note").sub("", text)
+    text = lexicon.regex("label_leading_aside").sub("", text)
     text = _junk(lexicon.regex("label_leading_bound").sub("", _junk(text)))
     for name in _NOT_LABEL:
         text = lexicon.regex(name).sub("", text)
@@ -75,6 +76,7 @@ def clean_label(text: str) -> str:
     text = lexicon.regex("label_scope_prefix").sub("", text)
     if (
         text in lexicon.word_set("label_function_words")
+        or lexicon.regex("label_adverb_prefix").fullmatch(text)
         or len(text) < 2
         or text in lexicon.word_set("leading_verbs")
         or opening.fullmatch(text)

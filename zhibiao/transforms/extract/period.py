@@ -87,7 +87,7 @@ def phrase_before_the_figure(clause: Clause, fig: Figure) -> Figure:
     s = clause.sentence
     year, suffix, ptype, first = s.year, s.suffix, s.period_type, None
     owner = lexicon.words("period_owner_particle")
-    now = False
+    now = s.now
     for p in clause.periods:
         if p.start >= fig.q.start:
             break

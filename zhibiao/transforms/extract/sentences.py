@@ -25,6 +25,7 @@ class _Context:
     period_type: str = "year"
     mode: str = "release"
     heading: str | None = None
+    now: bool = False  # the year in force is the time of writing (截至目前, 如今)
 
 
 def is_heading(line: str) -> bool:
@@ -77,7 +78,7 @@ def _apply_heading(
         if y
     ]
     if years:
-        ctx.year = years[0]
+        ctx.year, ctx.now = years[0], False
     elif report_year and _has(line, "review_headings"):
         ctx.year = report_year - 1  # 过去一年工作回顾 in the 2024 report reviews 2023
     elif report_year and _has(line, "plan_headings"):
@@ -124,7 +125,7 @@ def iter_sentences(
         if is_heading(line) or (not titled and is_headline(line)):
             _apply_heading(ctx, line, report_year, not titled, published, year)
         titled = True
-        para = _Context(ctx.year, ctx.suffix, ctx.period_type, ctx.mode, ctx.heading)
+        para = _Context(ctx.year, ctx.suffix, ctx.period_type, ctx.mode, ctx.heading, ctx.now)
         opening = True
         for full in lexicon.regex("full_sentence_end").split(line):
             earlier = ""
@@ -134,10 +135,11 @@ def iter_sentences(
                     continue
                 leading = _leading_period(para, part, published, work_report, year)
                 if leading and opening and not work_report and re.search(r"\d", line):
-                    ctx.year = para.year  # the year holds for the paragraphs that follow
+                    ctx.year, ctx.now = para.year, para.now  # holds for the paragraphs after
                 opening = False
                 yield Sentence(part, index, para_no, ctx.heading, para.year, para.suffix,
-                               para.period_type, ctx.mode, full.strip(), earlier)  # fmt: skip
+                               para.period_type, ctx.mode, full.strip(), earlier,
+                               para.now)  # fmt: skip
                 earlier += part
                 index += 1
 
@@ -161,7 +163,7 @@ def _leading_period(
         return False
     year, suffix, period_type, _ = first.resolve(para.year, published, report, doc_year)
     if year:
-        para.year = year
+        para.year, para.now = year, first.shift == 0 and first.years == 1
     if period_type != "span" and (suffix or first.year or first.shift is not None):
         para.suffix, para.period_type = suffix, period_type
     return bool(year)

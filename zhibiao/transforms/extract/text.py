@@ -6,9 +6,24 @@ from zhibiao.transforms import lexicon
 
 
 def clause_start(text: str, pos: int) -> int:
-    """Where the clause holding `pos` starts: after the last clause break before it."""
-    starts = [m.end() for m in lexicon.regex("clause_break").finditer(text, 0, pos)]
-    return starts[-1] if starts else 0
+    """Where the clause holding `pos` starts: after the last clause break before it that is
+    not inside a bracketed aside closed before `pos` (2.95亿元（人民币，下同）增长到…: the
+    comma of the note breaks nothing)."""
+    breaks = [m for m in lexicon.regex("clause_break").finditer(text, 0, pos)]
+    for m in reversed(breaks):
+        if not _inside_aside(text, m.start(), pos):
+            return m.end()
+    return 0
+
+
+def _inside_aside(text: str, at: int, pos: int) -> bool:
+    opened = max(text.rfind(b, 0, at) for b in lexicon.words("unclosed_aside"))
+    if opened < 0:
+        return False
+    closers = lexicon.words("closing_brackets")
+    if any(text.find(c, opened, at) >= 0 for c in closers):
+        return False
+    return any(text.find(c, at, pos) >= 0 for c in closers)
 
 
 def clause_before(text: str, lo: int) -> str:
