@@ -25,6 +25,12 @@ def code_of(label: str, measure: str | None, unit: str) -> str | None:
         code = catalog.match_indicator(candidate, unit=level_unit) if candidate else None
         if code:
             return code
+    if label in lexicon.word_set("industry_names") and measure in ("level", "growth_pct"):
+        # 分行业看，制造业增长9.3%: an industry named alone with an amount or a growth is its
+        # value added (its unit still has to fit: 制造业企业15家 is no value added)
+        return catalog.match_indicator(
+            label + lexicon.words("industry_measure")[0], unit=level_unit
+        )
     return None
 
 

@@ -310,6 +310,23 @@ def pp_change_of_a_rate(clause: Clause, fig: Figure) -> Figure:
 
 
 @rule("label")
+def share_left_out_of_a_parallel(clause: Clause, fig: Figure) -> Figure:
+    """第一产业比重提高0.6个百分点，第二产业提高1.3个百分点: the parallel part leaves out the
+    share word, and a pp change is never of an amount (第二产业 alone is its value added)."""
+    if _settled(fig) or fig.measure != "pp_change" or not fig.label:
+        return fig
+    share = lexicon.regex("share_word_end")
+    if share.search(fig.label) or lexicon.regex("rate_word_end").search(fig.label):
+        return fig
+    prior = [f for f in _previous(clause) if f.measure == "pp_change"]
+    m = share.search(prior[-1].label) if prior else None
+    stem = prior[-1].label[: m.start()] if m else ""
+    if m and len(stem) == len(fig.label) and stem[-1] == fig.label[-1]:  # 第一产业/第二产业
+        fig.label += m[0]
+    return fig
+
+
+@rule("label")
 def pp_change_names_its_comparator(clause: Clause, fig: Figure) -> Figure:
     """高于全国1.5个百分点 / 比上半年提高1.8个百分点: one series per comparator."""
     if _settled(fig) or fig.measure != "pp_change":
