@@ -304,8 +304,23 @@ def pp_change_of_a_rate(clause: Clause, fig: Figure) -> Figure:
     suffix = lexicon.words("growth_rate_suffix")[0]
     if lexicon.regex("rate_words_only").fullmatch(fig.label):
         fig.label, fig.suffix = previous[-1].label, suffix + fig.suffix
+        fig.flags.add("rate_of_previous")
     elif "inherited" in fig.flags and previous[-1].measure == "growth_pct":
         fig.suffix = suffix + fig.suffix
+        fig.flags.add("rate_of_previous")
+    return fig
+
+
+@rule("label")
+def relation_to_another_indicator(clause: Clause, fig: Figure) -> Figure:
+    """…达到56831元，…，由相当于全国人均国内生产总值的57.2%上升到70.2%: the ratio is the
+    relation of the indicator before (人均地区生产总值相当于全国人均国内生产总值)."""
+    if _settled(fig) or not fig.label:
+        return fig
+    m = lexicon.regex("relation_to_another").match(fig.label)
+    subjects = [f.label for f in _previous(clause) if f.measure == "level" and f.label]
+    if m and subjects:
+        fig.label = subjects[-1] + m["relation"]
     return fig
 
 

@@ -130,10 +130,14 @@ def _counted(fig: Figure) -> bool:
 @rule("period", refines=True)
 def value_moved_from_is_the_span_start(clause: Clause, fig: Figure) -> Figure:
     """2012—2021年，居民人均可支配收入由8568元增加至24950元: the value moved from (由/从 with
-    no year of its own) is the first year's of the span before it; the value reached keeps
-    the span's last year."""
-    if fig.measure != "level" or not lexicon.regex("moved_from").search(
-        clause.text[: fig.q.start].rstrip()
+    no year of its own) is the first year's of the span before it, or of the year the
+    sentence compares with (从2012年的710.16亿元增加到…，比重由0.13%上升到了0.18%); the
+    value reached keeps the span's last year."""
+    before = clause.text[: fig.q.start].rstrip()
+    if (
+        fig.measure != "level"
+        or not lexicon.regex("moved_from").search(before)
+        or not lexicon.regex("moved_to_after").match(clause.text[fig.q.end :])
     ):
         return fig
     first = None
@@ -142,8 +146,24 @@ def value_moved_from_is_the_span_start(clause: Clause, fig: Figure) -> Figure:
             break
         y, _, _, p_first = _resolve(clause, p, clause.sentence.year)
         first = p_first if p_first is not None else (None if y is not None else first)
+    if first is None:
+        named = lexicon.regex("earlier_year_named").findall(clause.sentence.earlier + before)
+        year = int(fig.period[:4]) if fig.period[:4].isdigit() else None
+        first = int(named[-1]) if named and year and int(named[-1]) < year else None
     if first is not None:
         fig.period, fig.period_type = str(first), "year"
+    return fig
+
+
+@rule("period", refines=True)
+def change_of_a_rate_over_its_span(clause: Clause, fig: Figure) -> Figure:
+    """2012—2021年，地区生产总值年均增长9.5%，高出全国平均水平2.9个百分点: the pp change of an
+    average rate compares that average, over the same span."""
+    if "rate_of_previous" not in fig.flags:
+        return fig
+    rated = [f for f in clause.own if f.measure == "growth_pct"]
+    if rated and rated[-1].period_type == "span" and rated[-1].period.endswith(fig.period[:4]):
+        fig.period, fig.period_type = rated[-1].period, "span"
     return fig
 
 
