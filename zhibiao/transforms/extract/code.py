@@ -49,7 +49,11 @@ def indicator_kind(fig: Figure) -> str | None:
 def indicator_category(fig: Figure) -> str | None:
     """The catalog category (national_accounts, prices …) of the indicator the label names."""
     code = code_of(fig.label, fig.measure, fig.q.unit)
-    return _column("category").get(code) if code else None
+    return category(code) if code else None
+
+
+def category(code: str) -> str | None:
+    return _column("category").get(code)
 
 
 @rule("code")

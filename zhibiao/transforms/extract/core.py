@@ -218,9 +218,13 @@ def _bounds_apart(rows: list[dict]) -> list[dict]:
     true; the exact one keeps the series, the bound becomes its own (…（下限）), so that
     neither is refused as a second value."""
     exact = {_series(r) for r in rows if r["qualifier"] in ("eq", "approx")}
+    # 突破50万人次 … 共接待54.02万余人次: with no exact value, the one short of its remainder
+    # (余/多) is the nearest to it, and the threshold is the bound
+    near = {_series(r) for r in rows if r["qualifier"] == "gt"} - exact
     marks = dict(lexicon.mapping("bound_series"))
     for r in rows:
-        if r["qualifier"] in marks and _series(r) in exact:
+        nearer = r["qualifier"] != "gt" and _series(r) in near
+        if r["qualifier"] in marks and (_series(r) in exact or nearer):
             r["indicator_label"] += marks[r["qualifier"]]
             r[SERIES_LABEL] += marks[r["qualifier"]]
     return rows

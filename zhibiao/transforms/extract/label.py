@@ -13,6 +13,7 @@ import dataclasses
 
 from zhibiao.schema import PERCENT
 from zhibiao.transforms import catalog, lexicon, units
+from zhibiao.transforms.extract.code import category, code_of
 from zhibiao.transforms.extract.figure import Clause, Figure
 from zhibiao.transforms.extract.label_text import clean_label, label_after, unquoted
 from zhibiao.transforms.extract.lists import borrow_label, distribute
@@ -103,6 +104,8 @@ def region_standing_for_the_label(clause: Clause, fig: Figure) -> Figure:
     indicator of the parallel part before it, and owns the figure."""
     if _settled(fig) or not fig.label:
         return fig
+    if units.is_count(fig.q.unit) and label_after(clause.text, fig.q.end):
+        return fig  # 林芝地区178个续建项目: the noun after the count says what is counted
     region = catalog.normalize_region(fig.label)
     borrowed = borrow_label([*clause.memory, *clause.own], fig.measure) if region else None
     if not borrowed:
@@ -237,6 +240,32 @@ def generic_label_takes_its_noun(clause: Clause, fig: Figure) -> Figure:
     subject = clean_label(unquoted(lexicon.regex("verb_tail").sub("", subject)))
     if 2 <= len(subject) <= 16:  # “十三五”期间，累计完成投资: a period is no subject
         fig.label = subject + fig.label
+    return fig
+
+
+@rule("label")
+def attribute_of_the_counted(clause: Clause, fig: Figure) -> Figure:
+    """其中，星级饭店43家，拥有房间3420间，床位数6113张: what a sentence part goes on to state
+    after counting establishments is theirs (星级饭店床位数, not every hotel's 床位数), unless
+    it names a catalog indicator on its own that the establishments' name would unmake."""
+    own = clause.own
+    if _settled(fig) or not fig.label or not own or "borrowed" in fig.flags:
+        return fig
+    head, counted = own[0], lexicon.word_set("establishment_units")
+    if head.q.unit not in counted or not head.label or fig.q.unit in counted or fig.after:
+        return fig  # 5个乡、2个镇: counts of other things
+    if units.dimension(fig.q.unit) == "money":
+        return fig  # 招商引资项目88个，到位资金12.7亿元: money is named on its own (投资: above)
+    if sum(f.q.unit in counted for f in own) > 1:
+        return fig  # 21个地表水断面和13个…水源地，水质达标率均为100%: whose is the list's
+    if head.label in fig.label or fig.label in head.label or catalog.find_regions(fig.label):
+        return fig
+    joined = head.label + fig.label
+    own_code = code_of(fig.label, fig.measure, fig.q.unit)
+    head_code = code_of(head.label, head.measure, head.q.unit)
+    other_field = bool(own_code and head_code) and category(own_code) != category(head_code)
+    if code_of(joined, fig.measure, fig.q.unit) or not own_code or other_field:
+        fig.label = joined  # 星级饭店…床位数: a hotel's beds are not the health statistics'
     return fig
 
 
