@@ -244,6 +244,22 @@ def generic_label_takes_its_noun(clause: Clause, fig: Figure) -> Figure:
 
 
 @rule("label")
+def another_attribute_of_one_subject(clause: Clause, fig: Figure) -> Figure:
+    """粮食播种面积280万亩，产量110万吨 / 瓜菜类播种面积增长7.1%，产量增长11.1%: a bare
+    attribute after another attribute of a subject is that subject's (粮食产量)."""
+    if _settled(fig) or fig.label not in lexicon.word_set("subject_attributes"):
+        return fig
+    ending = lexicon.regex("subject_attribute_end")
+    for prior in reversed(_previous(clause)):
+        m = ending.search(prior.label)
+        if m and m.start() > 0:
+            if m[0] != fig.label:
+                fig.label = prior.label[: m.start()] + fig.label
+            return fig
+    return fig
+
+
+@rule("label")
 def attribute_of_the_counted(clause: Clause, fig: Figure) -> Figure:
     """其中，星级饭店43家，拥有房间3420间，床位数6113张: what a sentence part goes on to state
     after counting establishments is theirs (星级饭店床位数, not every hotel's 床位数), unless
@@ -420,8 +436,8 @@ def _coordinated_items(label: str) -> list[str] | None:
     """The indicators a coordinated label names, each a name on its own, or None."""
     from zhibiao.transforms.extract.lists import has_head, items_of
 
-    if not lexicon.regex("coordinated").search(label):
-        return None
+    if not lexicon.regex("coordinated").search(label) or catalog.match_indicator(label):
+        return None  # 蔬菜及食用菌播种面积: the catalog knows the whole as one indicator
     items = items_of(label)
     if not items or not 2 <= len(items) <= 3 or any(not 2 <= len(i) <= 14 for i in items):
         return None
