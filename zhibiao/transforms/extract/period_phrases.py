@@ -95,6 +95,7 @@ def period_key(year: int, suffix: str, first_year: int | None = None) -> str:
 # Which entry reads which kind of phrase; earlier entries claim their text first.
 _PHRASES = (
     ("period_days_of_a_month", "month"),
+    ("period_holiday_month", "holiday"),
     ("period_month_span", "months"),
     ("period_first_quarters", "first_quarters"),
     ("period_month_to_date", "month"),
@@ -143,6 +144,9 @@ def _subyear_span(kind: str, m) -> tuple[str, str] | None:
         return dict(lexicon.mapping("half_of_year"))[m["h"]], "half"
     if kind == "this_month":
         return THIS_MONTH, "month"
+    if kind == "holiday":
+        month = dict(lexicon.mapping("holiday_months"))[m["holiday"] or m["holiday2"]]
+        return f"M{int(month):02d}", "month"
     if kind == "month":
         return f"M{number(m['m'] or m.groupdict().get('mm')):02d}", "month"
     return "", "year"
