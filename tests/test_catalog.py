@@ -318,7 +318,8 @@ def test_find_regions(text, expected):
 @pytest.mark.parametrize(
     ("code", "value", "unit", "want_value", "want_unit"),
     [
-        ("grain_sown_area", 4_526_000.0, "亩", 301733.333333, "公顷"),  # 452.6万亩: 15 亩 a 公顷
+        ("forest_area", 4_526_000.0, "亩", 301733.333333, "公顷"),  # 452.6万亩: 15 亩 a 公顷
+        ("grain_sown_area", 180_000.0, "公顷", 2_700_000.0, "亩"),  # sown areas are kept in 亩
         ("a_level_scenic_spots", 98.0, "个", 98.0, "家"),  # a classifier of one count
         ("grain_output", 1_000_000.0, "斤", 500.0, "吨"),  # 100万斤 is 500 吨
         ("gdp", 12.0, "美元", 12.0, "美元"),  # no factor: validation refuses it, nothing invented
