@@ -347,10 +347,12 @@ def pp_change_of_a_rate(clause: Clause, fig: Figure) -> Figure:
     if _settled(fig) or fig.measure != "pp_change" or not previous:
         return fig
     suffix = lexicon.words("growth_rate_suffix")[0]
+    rated = [f for f in previous if f.measure != "pp_change"] or previous
     if lexicon.regex("rate_words_only").fullmatch(fig.label):
-        fig.label, fig.suffix = previous[-1].label, suffix + fig.suffix
+        # 增速高于全国2.4个百分点、高于全省1.1个百分点: both are of the rate, not of each other
+        fig.label, fig.suffix = rated[-1].label, suffix + fig.suffix
         fig.flags.add("rate_of_previous")
-    elif "inherited" in fig.flags and previous[-1].measure == "growth_pct":
+    elif fig.flags & {"inherited", "borrowed"} and rated[-1].measure == "growth_pct":
         fig.suffix = suffix + fig.suffix
         fig.flags.add("rate_of_previous")
     return fig
@@ -391,11 +393,12 @@ def pp_change_names_its_comparator(clause: Clause, fig: Figure) -> Figure:
     """高于全国1.5个百分点 / 比上半年提高1.8个百分点: one series per comparator."""
     if _settled(fig) or fig.measure != "pp_change":
         return fig
-    base = lexicon.regex("pp_comparator").search(
+    found = lexicon.regex("pp_comparator").findall(
         clause.text[clause_start(clause.text, fig.q.start) : fig.q.start]
     )
-    if base and base[0] not in fig.full_label:
-        fig.suffix += base[0]
+    base = found[-1] if found else None  # 高于全国2.4个百分点、高于全省1.1个百分点: its own
+    if base and base not in fig.full_label:
+        fig.suffix += base
     return fig
 
 
