@@ -804,3 +804,13 @@ def test_decoded_is_frozen() -> None:
     decoded = decode(SENTENCE.encode())
     with pytest.raises(AttributeError):
         decoded.text = ""  # type: ignore[misc]
+
+
+def test_a_status_note_on_a_row_label_stays_with_its_figures() -> None:
+    """地区生产总值（预计）: the note is no unit; the row's sentence keeps it for the status."""
+    rows = [
+        ["指标", "单位", "1-10月", "同比增长（%）"],
+        ["地区生产总值（预计）", "亿元", "103.84", "13.7"],
+    ]
+    (sentence,) = table_sentences(rows)
+    assert sentence.startswith("地区生产总值(预计)") and "103.84亿元" in sentence  # NFKC brackets

@@ -11,6 +11,8 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from zhibiao.transforms import lexicon
+
 _NUMBER = re.compile(r"^[-+−]?\d+(?:[,，]\d{3})*(?:\.\d+)?%?$")
 _YEAR = re.compile(r"^(?:19|20)\d{2}$")
 _NOTE = re.compile(r"^(?:注|说明|备注|资料来源|数据来源)")
@@ -167,8 +169,11 @@ def _header_unit(header: str) -> str:
 
 def _row_sentence(row: list[str], columns: list[_Column]) -> str:
     label = next((row[i] for i, c in enumerate(columns) if c.role == "label"), "")
+    # 地区生产总值（预计）: a status note is no unit, and the row's figures keep it
+    note = lexicon.regex("status_note").search(label)
+    label = lexicon.regex("status_note").sub("", label)
     label_unit = _header_unit(label)
-    label = _LABEL_NOISE.sub("", _HEADER_UNIT.sub("", label))
+    label = _LABEL_NOISE.sub("", _HEADER_UNIT.sub("", label)) + (note[0] if note else "")
     row_unit = next((row[i] for i, c in enumerate(columns) if c.role == "unit" and row[i]), "")
     many_values = sum(c.role == "value" for c in columns) > 1
     parts = []
