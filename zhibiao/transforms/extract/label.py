@@ -58,6 +58,25 @@ def change_of_indicator(clause: Clause, fig: Figure) -> Figure:
 
 
 @rule("label")
+def comparators_of_a_list(clause: Clause, fig: Figure) -> Figure:
+    """增长7.6%，…转为分别高于全国、全省2.4、1.1个百分点: a list of the areas the rate is
+    compared with; each pp change is the rate's against its own area."""
+    if _settled(fig) or fig.group is None or fig.measure != "pp_change":
+        return fig
+    m = lexicon.regex("comparator_list").search(fig.group.window)
+    rated = [f for f in _previous(clause) if f.measure == "growth_pct" and f.label]
+    if not m or not rated:
+        return fig
+    areas = lexicon.regex("list_item_joiners").split(m["areas"])
+    if fig.position >= len(areas):
+        return fig
+    suffix = lexicon.words("growth_rate_suffix")[0] + m["verb"] + areas[fig.position]
+    fig.suffix = suffix + fig.suffix
+    fig.flags.add("rate_of_previous")
+    return _settle(fig, rated[-1].label)
+
+
+@rule("label")
 def item_of_a_list(clause: Clause, fig: Figure) -> Figure:
     """粮食、蔬菜、肉蛋奶产量分别…: each number takes its item of the list (lists.py)."""
     if _settled(fig) or fig.group is None:

@@ -95,6 +95,8 @@ def phrase_before_the_figure(clause: Clause, fig: Figure) -> Figure:
         owned = any(clause.text.startswith(w, p.end) for w in owner)
         if owned and any(c.isdigit() for c in rest):
             continue
+        if lexicon.regex("turn_words").search(clause.text, p.end, fig.q.start):
+            continue  # 由上半年低于全国…，转为高于全国2.4个百分点: the turn is now, not then
         y, p_suffix, p_type, p_first = _resolve(clause, p, year)
         if p_first is not None:
             between = clause.text[max(p.end, clause_start(clause.text, fig.q.start)) : fig.q.start]
