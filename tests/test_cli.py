@@ -116,3 +116,29 @@ def test_extract_reads_the_year_from_the_lead_when_nothing_else_dates_the_text(t
         ("2014H1", "level"),
         ("2014H1", "growth_pct"),
     }
+
+
+def test_a_run_whose_sources_all_failed_exits_1_naming_them(tmp_path):
+    """More than ZHIBIAO_MAX_FAILED_SHARE of the sources failed: the flow run is Failed, and
+    so is the command, for cron and systemd to see."""
+    from tests.conftest import isolated_env
+
+    (tmp_path / "empty.txt").write_bytes(b"")
+    registry = tmp_path / "sources.yaml"
+    registry.write_text(
+        "sources:\n  - id: empty\n    url: empty.txt\n    kind: news\n    region: 林芝市\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "home").mkdir()
+    env = isolated_env(tmp_path / "home")
+    env.update(ZHIBIAO_DATA_DIR=str(tmp_path / "data"), PREFECT_LOGGING_LEVEL="WARNING")
+    result = subprocess.run(
+        [str(ZHIBIAO), "run", "--sources", str(registry), "--db", str(tmp_path / "w.duckdb")],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        cwd=tmp_path,
+        env=env,
+    )
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "failed: 1 of 1 source(s) failed: empty" in result.stdout.splitlines()

@@ -60,9 +60,21 @@ def workdir(tmp_path, monkeypatch):
 
 
 def _run(sources: Path, db: Path) -> dict:
+    """The summary of a run that ended, even in Failed; a run's own error is raised."""
+    return _summary(_run_state(sources, db))
+
+
+def _run_state(sources: Path, db: Path):
     from zhibiao.flows.nightly import nightly
 
-    return nightly(sources=str(sources), db=str(db))
+    return nightly(sources=str(sources), db=str(db), return_state=True)
+
+
+def _summary(state) -> dict:
+    result = state.result(raise_on_failure=False)
+    if isinstance(result, BaseException):
+        raise result
+    return result
 
 
 def test_nightly_loads_the_report_and_a_rerun_changes_nothing(harness, workdir):
@@ -169,10 +181,10 @@ def test_one_documents_unexpected_error_does_not_stop_the_run(harness, workdir, 
     shutil.copy(REPORT, data / "report.txt")
     real_read = steps.read_document.fn
 
-    def read_or_fail(raw, hints, limits=None):
+    def read_or_fail(raw, hints, limits=None, source_id=""):
         if "（爆）".encode() in raw:  # a fault injected into one document's reading
             raise RuntimeError("injected fault\nsecond line")
-        return real_read(raw, hints, limits)
+        return real_read(raw, hints, limits, source_id)
 
     monkeypatch.setattr(steps.read_document, "fn", read_or_fail)
     sources = _registry(
@@ -418,3 +430,123 @@ def test_readme_examples_show_what_make_run_produces(harness, workdir):
             check=True,
         ).stdout
         assert printed.strip() == shown.strip(), f"README output of {sql!r} is stale"
+
+
+SMALL = "林芝市2023年统计公报（synthetic fixture）\n全年地区生产总值231.6亿元，增长9.8%。\n"
+
+
+def _artifacts(flow_run_id) -> dict:
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterFlowRunId
+
+    with get_client(sync_client=True) as client:
+        found = client.read_artifacts(
+            artifact_filter=ArtifactFilter(flow_run_id=ArtifactFilterFlowRunId(any_=[flow_run_id]))
+        )
+    return {a.key: a for a in found}
+
+
+def test_failed_sources_end_the_run_not_clean_and_say_which_and_why(harness, workdir, monkeypatch):
+    """Issue 15: one failed source of two: a Completed named for its failures, the source and
+    its reason one line each in the runs row and the artifact, the Data Docs as a link that
+    opens and the database named; past ZHIBIAO_MAX_FAILED_SHARE the run is Failed."""
+    import functools
+    import http.server
+    import threading
+    import urllib.request
+
+    from tests.conftest import free_port
+
+    tmp, data = workdir
+    (data / "empty.txt").write_bytes(b"")
+    (data / "small.txt").write_text(SMALL, encoding="utf-8")
+    sources = _registry(tmp, [("empty", "empty.txt", "news"), ("small", "small.txt", "news")])
+    site = data / "gx" / "uncommitted" / "data_docs" / "local_site"
+    site.mkdir(parents=True)
+    port = free_port()
+    monkeypatch.setenv("ZHIBIAO_DOCS_URL", f"http://127.0.0.1:{port}/")
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(site))
+    handler.log_message = lambda *args: None
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    db = tmp / "warehouse.duckdb"
+    try:
+        state = _run_state(sources, db)
+        artifacts = _artifacts(state.state_details.flow_run_id)
+        link = f"http://127.0.0.1:{port}/index.html"
+        with urllib.request.urlopen(link, timeout=10) as page:
+            opened = page.status, b"<html" in page.read(4096).lower()
+    finally:
+        server.shutdown()
+        server.server_close()
+
+    assert (state.type.value, state.name) == ("COMPLETED", "Completed with failures")
+    assert state.message == "1 of 2 source(s) failed: empty"
+    [(_, status, _, text)] = _runs(db)
+    assert status == "completed_with_failures"
+    [line] = [x for x in text.splitlines() if x.startswith("- ")]
+    assert line.startswith("- empty: quarantined at decode: ") and "empty" in line[32:], line
+    summary, docs = artifacts["zhibiao-nightly"], artifacts["zhibiao-nightly-data-docs"]
+    assert line in summary.data and str(db) in summary.data
+    assert link in docs.data and str(db) in docs.description
+    assert opened == (200, True)
+
+    monkeypatch.setenv("ZHIBIAO_MAX_FAILED_SHARE", "0.4")  # 1 of 2 is more than 40 %
+    second = tmp / "second.duckdb"
+    state = _run_state(sources, second)
+    assert state.type.value == "FAILED" and state.message == "1 of 2 source(s) failed: empty"
+    assert _summary(state)["documents_failed"] == 1
+    assert [row[1] for row in _runs(second)] == ["failed"]
+
+
+def test_a_run_that_fails_as_a_whole_is_sent_to_the_webhook(harness, workdir, monkeypatch):
+    """Issue 15: a missing sources.yaml fails the flow run, closes its runs row with the
+    reason and posts it to the alerts' webhook."""
+    from tests.test_alerts_notify import receiver, url
+
+    tmp, _ = workdir
+    db = tmp / "warehouse.duckdb"
+    with receiver() as srv:
+        monkeypatch.setenv("ZHIBIAO_WEBHOOK_URL", url(srv))
+        state = _run_state(tmp / "missing.yaml", db)
+    assert state.is_failed()
+    [(run_id, status, closed, why)] = _runs(db)
+    assert (status, closed) == ("failed", True) and "missing.yaml" in why
+    [(_, body)] = srv.posts
+    assert body["zhibiao"]["rule"] == "run_failed" and body["zhibiao"]["severity"] == "critical"
+    assert run_id in body["text"] and "missing.yaml" in body["text"]
+
+
+def test_an_undelivered_alert_is_a_warning_in_the_run_log_and_summary(
+    harness, workdir, monkeypatch
+):
+    """Issue 15: a webhook that is down shows in `prefect flow-run logs` and in the summary,
+    with the count of alerts left pending."""
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import LogFilter, LogFilterFlowRunId
+    from prefect.logging.handlers import APILogWorker
+
+    from tests.conftest import free_port
+    from tests.test_anomalies import alert_db, load_fixture
+
+    tmp, data = workdir
+    (data / "small.txt").write_text(SMALL, encoding="utf-8")
+    sources = _registry(tmp, [("small", "small.txt", "news")])
+    with alert_db(tmp / "warehouse.duckdb") as con:  # a missed target: this run alerts
+        load_fixture(con, "target_missed")
+    monkeypatch.setenv("ZHIBIAO_WEBHOOK_URL", f"http://127.0.0.1:{free_port()}/hook")
+    state = _run_state(sources, tmp / "warehouse.duckdb")
+    summary = _summary(state)
+    assert summary["alerts_raised"] >= 1 and summary["notifications_failed"] >= 1, summary
+    [warning] = summary["warnings"]
+    assert "unreachable" in warning
+    assert f"; {summary['alerts_pending']} alert(s) pending" in warning
+    assert f"Warning: {warning}" in _runs(tmp / "warehouse.duckdb")[0][3]
+    APILogWorker.drain_all(timeout=10)
+    with get_client(sync_client=True) as client:
+        logs = client.read_logs(
+            log_filter=LogFilter(
+                flow_run_id=LogFilterFlowRunId(any_=[state.state_details.flow_run_id])
+            )
+        )
+    assert any(log.level == 30 and warning in log.message for log in logs), logs

@@ -28,10 +28,7 @@ def run(sources: Path | None = SourcesOpt, db: Path | None = DbOpt) -> None:
     guard_children()
     from zhibiao.flows.nightly import nightly
 
-    summary = nightly(sources=_str(sources), db=_str(db))
-    _print_summary(summary)
-    if summary["documents_failed"]:
-        typer.echo(f"{summary['documents_failed']} document(s) failed: see the summary above")
+    _finish(nightly(sources=_str(sources), db=_str(db), return_state=True))
 
 
 @app.command()
@@ -47,8 +44,21 @@ def backfill(
     guard_children()
     from zhibiao.flows.backfill import backfill as backfill_flow
 
-    summary = backfill_flow(sources=_str(sources), db=_str(db), reextract=reextract)
+    _finish(
+        backfill_flow(sources=_str(sources), db=_str(db), reextract=reextract, return_state=True)
+    )
+
+
+def _finish(state) -> None:
+    """Print the run's summary; exit 1 when the run failed (run_status of zhibiao/flows/summary.py)."""
+    summary = state.result(raise_on_failure=False)
+    if isinstance(summary, BaseException):
+        raise summary
     _print_summary(summary)
+    if summary["documents_failed"]:
+        typer.echo(f"{summary['status']}: {summary['status_message']}")
+    if state.is_failed():
+        raise typer.Exit(1)
 
 
 @app.command()

@@ -195,6 +195,53 @@ def _webhook_sender(url: str, attempts: int, backoff_s: float) -> Callable[[Mapp
     return send
 
 
+def _sender(
+    settings: Any, block_name: str | None, attempts: int, backoff_s: float
+) -> Callable[[Mapping], None] | None:
+    """The one channel of alerts and run failures: the webhook, else the block, else None."""
+    url = getattr(settings, "webhook_url", None) or os.environ.get(WEBHOOK_ENV)
+    block_name = block_name or os.environ.get(BLOCK_ENV)
+    if url:
+        return _webhook_sender(url, attempts, backoff_s)
+    return _block_sender(load_block(block_name)) if block_name else None
+
+
+def run_failure_alert(flow: str, run_id: str, error: str) -> dict[str, Any]:
+    """A whole-run failure in the shape of an alert, so it travels the alerts' channel and
+    reads like one: the receiver needs no second format."""
+    return {
+        "alert_id": f"run-{run_id}",
+        "rule": "run_failed",
+        "severity": "critical",
+        "message_zh": f"zhibiao {flow} 运行失败：{error}",
+        "message_en": f"zhibiao {flow} run {run_id} failed: {error}",
+        "evidence": None,
+        "document_ids": None,
+    }
+
+
+def notify_run_failure(
+    settings: Any,
+    flow: str,
+    run_id: str,
+    error: str,
+    *,
+    attempts: int = ATTEMPTS,
+    backoff_s: float = BACKOFF_S,
+) -> str | None:
+    """Tell a person that a run failed as a whole; returns why that failed, or None.
+
+    Never raises: the run's own error is the one to surface, not the notifier's.
+    """
+    try:
+        send = _sender(settings, None, attempts, backoff_s)
+        if send is not None:
+            send(run_failure_alert(flow, run_id, error))
+    except NotifyError as exc:
+        return str(exc)
+    return None
+
+
 def deliver_pending(
     con: duckdb.DuckDBPyConnection,
     settings: Any = None,
@@ -211,20 +258,16 @@ def deliver_pending(
     is written to the alert's notify_error and the alert stays pending for the next run: a
     broken notifier must not fail the nightly run, nor lose an alert.
     """
-    url = getattr(settings, "webhook_url", None) or os.environ.get(WEBHOOK_ENV)
-    block_name = block_name or os.environ.get(BLOCK_ENV)
     pending = alerts.pending_notifications(con)
-    if pending.empty or not (url or block_name):
+    if pending.empty:
         return 0, 0
     down: str | None = None  # once the channel is unreachable, the rest wait for the next run
     try:
-        send = (
-            _webhook_sender(url, attempts, backoff_s)
-            if url
-            else _block_sender(load_block(block_name))
-        )
+        send = _sender(settings, block_name, attempts, backoff_s)
     except NotifyError as exc:
-        down = str(exc)
+        send, down = None, str(exc)
+    if send is None and down is None:
+        return 0, 0
     sent = 0
     for a in pending.to_dict("records"):
         error = down

@@ -33,6 +33,11 @@ class Settings:
     sources_path: Path = field(default_factory=_cwd_path("sources.yaml"))
     data_dir: Path = field(default_factory=_cwd_path("data"))
     webhook_url: str | None = None
+    # Where data_dir/gx/uncommitted/data_docs/local_site is served over HTTP (a browser
+    # opens no file:// link from the Prefect UI); None: the artifact links the file.
+    docs_url: str | None = None
+    # More than this share of a run's sources failing fails the run (flows/summary.py).
+    max_failed_share: float = 0.5
 
     # Fetch limits. A government site that is slow tonight is retried tomorrow night, so
     # the limits favour giving up cleanly over waiting long.
@@ -63,6 +68,7 @@ class Settings:
             "sources_path": _path(env, "ZHIBIAO_SOURCES", base, "sources.yaml"),
             "data_dir": _path(env, "ZHIBIAO_DATA_DIR", base, "data"),
             "webhook_url": env.get("ZHIBIAO_WEBHOOK_URL") or None,
+            "docs_url": env.get("ZHIBIAO_DOCS_URL") or None,
             "allowed_hosts": _hosts(env.get("ZHIBIAO_ALLOWED_HOSTS")),
         }
         for name, (var, parse, minimum) in _NUMERIC.items():
@@ -85,6 +91,7 @@ _NUMERIC: dict[str, tuple[str, Callable[[str], Any], float]] = {
     "max_redirects": ("ZHIBIAO_MAX_REDIRECTS", int, 0),
     "document_timeout": ("ZHIBIAO_DOCUMENT_TIMEOUT", float, 0.001),
     "max_figures": ("ZHIBIAO_MAX_FIGURES", int, 1),
+    "max_failed_share": ("ZHIBIAO_MAX_FAILED_SHARE", float, 0),
 }
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from prefect import flow
+from prefect.states import State
 
 from zhibiao.flows.document import process_source, reextract_document
 from zhibiao.flows.nightly import run_registry
@@ -11,7 +12,7 @@ from zhibiao.warehouse.db import load_sql
 
 
 @flow(name="backfill", log_prints=True)
-def backfill(sources: str | None = None, db: str | None = None, reextract: bool = False) -> dict:
+def backfill(sources: str | None = None, db: str | None = None, reextract: bool = False) -> State:
     """The nightly path under its own flow name, so runs, artifacts and the `runs` table
     tell an operator's catch-up apart from the schedule.
 

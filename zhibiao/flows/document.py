@@ -90,7 +90,9 @@ def process_bytes(
         source, fetched.content_type, fetched.charset, fetched.final_url, fetched.fetched_at.date()
     )
     try:
-        decoded, figures = steps.read_document(fetched.body, hints, steps.document_limits(settings))
+        decoded, figures = steps.read_document(
+            fetched.body, hints, steps.document_limits(settings), source_id=source.id
+        )
     except (DecodeError, LimitExceeded) as exc:
         stage = "extract" if isinstance(exc, LimitExceeded) else "decode"
         _record_failure(settings, source, document, stage, str(exc), run_id)
@@ -138,7 +140,9 @@ def _reextract_document(row: dict, settings: Settings, run_id: str) -> DocumentO
     hints = steps.hints(source, row["content_type"], None, row["final_url"] or "")
     try:
         raw = snapshots.load(settings.data_dir, row["document_id"])
-        decoded, figures = steps.read_document(raw, hints, steps.document_limits(settings))
+        decoded, figures = steps.read_document(
+            raw, hints, steps.document_limits(settings), source_id=source.id
+        )
     except (snapshots.SnapshotError, DecodeError, LimitExceeded, OSError) as exc:
         return DocumentOutcome(
             source.id, "failed", row["document_id"], stage="reextract", error=str(exc)
@@ -158,7 +162,7 @@ def _validate_and_load(
     source, settings, document, figures, run_id, replace: bool = False
 ) -> DocumentOutcome:
     doc_id = document["document_id"]
-    outcome = steps.validate_document(figures, doc_id, source.kind, settings)
+    outcome = steps.validate_document(figures, doc_id, source.kind, settings, source.id)
     if outcome.rejected:
         _record_failure(
             settings,

@@ -42,7 +42,7 @@ class DocumentOutcome:
         return asdict(self)
 
 
-@task(name="fetch", cache_policy=NONE, retries=0)
+@task(name="fetch", task_run_name="fetch-{source.id}", cache_policy=NONE, retries=0)
 def fetch_source(source: Source, settings: Settings) -> fetching.FetchResult:
     """One layer retries (fetch.py, with backoff): no Prefect retries stacked on top."""
     with db.connect(settings.db_path) as con:
@@ -50,9 +50,9 @@ def fetch_source(source: Source, settings: Settings) -> fetching.FetchResult:
     return fetching.fetch(source.url, settings=settings, validators=previous)
 
 
-@task(name="read", cache_policy=NONE)
+@task(name="read", task_run_name="read-{source_id}", cache_policy=NONE)
 def read_document(
-    raw: bytes, hints: SourceHints, limits: Limits = UNLIMITED
+    raw: bytes, hints: SourceHints, limits: Limits = UNLIMITED, source_id: str = ""
 ) -> tuple[Decoded, pd.DataFrame]:
     """Decode and extract: the one route of transforms/read.py, as one task, within the
     per-document limits (LimitExceeded past them)."""
@@ -82,9 +82,12 @@ def hints(
     )
 
 
-@task(name="validate", cache_policy=NONE)
-def validate_document(figures: pd.DataFrame, document_id: str, kind: str, settings: Settings):
-    """One suite run per document; results go to the File context behind the Data Docs."""
+@task(name="validate", task_run_name="validate-{source_id}", cache_policy=NONE)
+def validate_document(
+    figures: pd.DataFrame, document_id: str, kind: str, settings: Settings, source_id: str = ""
+):
+    """One suite run per document; results go to the File context behind the Data Docs.
+    source_id only names the task run, where operators look for it."""
     from zhibiao.expectations import open_context, validate_figures  # GX imports in 5 s
 
     return validate_figures(
@@ -94,6 +97,16 @@ def validate_document(figures: pd.DataFrame, document_id: str, kind: str, settin
         catalog=catalog.load_catalog(),
         context=open_context(settings.data_dir),
     )
+
+
+def data_docs_url(settings: Settings, built: str | None) -> str | None:
+    """The Data Docs as a link that opens: under ZHIBIAO_DOCS_URL when the site is served
+    (docs/operations.md#data-docs), else the file URL of its index; None if not built."""
+    if not built or not built.startswith("file://"):
+        return None
+    if settings.docs_url:
+        return settings.docs_url.rstrip("/") + "/index.html"
+    return built
 
 
 def data_docs(settings: Settings) -> str | None:
@@ -106,7 +119,13 @@ def data_docs(settings: Settings) -> str | None:
         return f"(Data Docs not built: {type(exc).__name__}: {exc})"
 
 
-@task(name="load", cache_policy=NONE, retries=2, retry_delay_seconds=[1, 5])
+@task(
+    name="load",
+    task_run_name="load-{document[source_id]}",
+    cache_policy=NONE,
+    retries=2,
+    retry_delay_seconds=[1, 5],
+)
 def load_document(
     settings: Settings,
     document: dict,
