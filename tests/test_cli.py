@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -116,6 +117,27 @@ def test_extract_reads_the_year_from_the_lead_when_nothing_else_dates_the_text(t
         ("2014H1", "level"),
         ("2014H1", "growth_pct"),
     }
+
+
+def _no_channel_env(**extra: str) -> dict[str, str]:
+    drop = ("ZHIBIAO_WEBHOOK_URL", "ZHIBIAO_PREFECT_BLOCK")
+    return {**{k: v for k, v in os.environ.items() if k not in drop}, **extra}
+
+
+def test_automations_apply_without_a_channel_says_what_to_set_in_one_line():
+    result = subprocess.run(
+        [str(ZHIBIAO), "automations", "apply"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=ROOT,
+        env=_no_channel_env(),
+    )
+    assert result.returncode == 2, result.stderr
+    assert result.stderr.strip().splitlines() == [
+        "zhibiao automations apply: set ZHIBIAO_WEBHOOK_URL or ZHIBIAO_PREFECT_BLOCK: "
+        "the automations notify through it"
+    ]
 
 
 def test_a_run_whose_sources_all_failed_exits_1_naming_them(tmp_path):

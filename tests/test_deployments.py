@@ -276,6 +276,46 @@ def _final_state(server: PrefectServer, run_id: str, timeout: float = 30) -> str
             time.sleep(1)
 
 
+AUTOMATION = "zhibiao-flow-run-failed"
+
+
+@pytest.mark.slow
+def test_the_automation_tells_the_webhook_of_failed_and_crashed_runs(deployed: PrefectServer):
+    """automations.yaml through `zhibiao automations apply`, twice (it replaces, never
+    duplicates); then a nightly run that fails and one that crashes each reach the webhook,
+    through the real server's triggers and actions."""
+    from prefect.states import Crashed, Failed
+
+    from tests.test_alerts_notify import receiver, url
+
+    with receiver() as srv:
+        env = {**deployed.env, "ZHIBIAO_WEBHOOK_URL": url(srv)}
+        for _ in range(2):
+            result = subprocess.run(
+                [str(BIN / "zhibiao"), "automations", "apply"],
+                env=env,
+                capture_output=True,
+                text=True,
+                timeout=120,
+            )
+            assert result.returncode == 0, result.stdout + result.stderr
+        with deployed.client() as client:
+            assert len(client.read_automations_by_name(AUTOMATION)) == 1
+            deployment = client.read_deployment_by_name("nightly/nightly")
+            runs = {}
+            for state in (Failed(message="synthetic failure"), Crashed(message="synthetic")):
+                run = client.create_flow_run_from_deployment(deployment.id)
+                client.set_flow_run_state(run.id, state, force=True)
+                runs[run.name] = state.name
+        deadline = time.monotonic() + 90
+        while len(srv.posts) < len(runs) and time.monotonic() < deadline:
+            time.sleep(1)
+    texts = sorted(body["text"] for _, body in srv.posts)
+    expected = sorted(f"zhibiao: flow run {n} ended {s}" for n, s in runs.items())
+    assert [t.splitlines()[0] for t in texts] == expected, deployed.log_tail()
+    assert "synthetic failure" in "".join(texts)
+
+
 # --- zhibiao serve -------------------------------------------------------------------------
 
 

@@ -143,6 +143,27 @@ def serve() -> None:
         raise typer.Exit(2) from None
 
 
+automations_app = typer.Typer(no_args_is_help=True, help="Prefect automations of zhibiao.")
+app.add_typer(automations_app, name="automations")
+
+
+@automations_app.command("apply")
+def automations_apply(
+    file: Path = typer.Option(None, "--file", help="default: automations.yaml of the project"),
+) -> None:
+    """Create the automations of automations.yaml on the Prefect server (PREFECT_API_URL)."""
+    from zhibiao.automations import AUTOMATIONS_FILE, apply
+    from zhibiao.notify import NotifyError
+
+    try:
+        created = apply(file or AUTOMATIONS_FILE)
+    except (NotifyError, OSError) as exc:
+        typer.echo(f"zhibiao automations apply: {exc}", err=True)
+        raise typer.Exit(2) from None
+    for name, automation_id in created:
+        typer.echo(f"automation {name}: {automation_id}")
+
+
 def _preflight(sources: Path | None, db: Path | None) -> None:
     """A registry that cannot be used, or a warehouse another run holds, fails here in one
     line, before Prefect's server starts (20 s and a process to clean up for an answer
