@@ -242,7 +242,7 @@ def test_unit_picks_or_vetoes(label, unit, code):
 def test_catalog_columns_and_size(table):
     assert list(table.columns) == [
         "code", "name_zh", "aliases", "name_en", "unit", "kind", "growth_basis", "category",
-        "headline",
+        "headline", "direction",
     ]  # fmt: skip
     assert len(table) >= 150
 
@@ -262,6 +262,7 @@ def test_vocabularies(table):
     assert set(table["growth_basis"]) <= {"real", "nominal", "none"}
     assert set(table["category"]) == CATEGORIES
     assert set(table["headline"]) == {0, 1}
+    assert set(table["direction"]) == {"more", "less", ""}  # which side of a target is met
     assert (table["name_zh"] != "").all() and (table["name_en"] != "").all()
     assert (table["unit"] != "").all()
     rates = table[table["kind"] == "rate"]

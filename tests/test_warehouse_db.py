@@ -62,6 +62,28 @@ def hold_lock(path, seconds: float) -> subprocess.Popen:
     return holder
 
 
+def test_a_catalog_table_without_direction_is_upgraded_in_place(db):
+    """A warehouse made before indicators.direction (issue 12) opens, keeps its rows, and the
+    next catalog upsert fills the column that targets_vs_actuals reads."""
+    old = duckdb.connect(str(db))
+    old.execute(
+        "create table indicators (indicator_code varchar primary key, name_zh varchar not null, "
+        "aliases varchar, name_en varchar, unit varchar, kind varchar, growth_basis varchar, "
+        "category varchar, headline boolean)"
+    )
+    old.execute("insert into indicators (indicator_code, name_zh) values ('gdp', '地区生产总值')")
+    old.close()
+    con = connect(db)
+    assert con.execute("select indicator_code, direction from indicators").fetchall() == [
+        ("gdp", None)
+    ]
+    upsert_indicators(
+        con, pd.DataFrame([{"code": "gdp", "name_zh": "地区生产总值", "direction": "more"}])
+    )
+    assert con.execute("select direction from indicators").fetchall() == [("more",)]
+    con.close()
+
+
 def test_schema_files_apply_in_name_order():
     files = schema_files()
     assert files == sorted(files)

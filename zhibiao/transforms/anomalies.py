@@ -18,10 +18,8 @@ from zhibiao.transforms import units
 # rounding; real growth differs from the change of a current-price level by the deflator
 # (2-4 % in normal years), so only a gross contradiction is flagged.
 GROWTH_TOLERANCE_PP = {"nominal": 1.5, "none": 1.5, "real": 5.0}
-# A target stated 左右/约 (approx) counts as met within this band; an `eq` target (增长10%)
-# counts as met unless the actual falls short of it by more than the band.
-APPROX_TOLERANCE_PP = 0.5  # rates and growth, in percentage points
-APPROX_TOLERANCE_REL = 0.02  # levels, relative
+# Met or missed, and the band of an approximate target, are the warehouse's: target_met and
+# target_tolerance in warehouse/sql/020_macros.sql, read through targets_vs_actuals.
 # Revision between consecutive vintages of one key (estimate -> preliminary -> actual counts).
 REVISION_REL = 0.02  # levels: 2 % of the earlier value
 REVISION_PP = 1.0  # rates, growth, pp changes: 1 percentage point
@@ -127,7 +125,6 @@ ALERT_COLUMNS = [
 ]
 # A series: targets are their own role; a share (unit %) is not a vintage of the level (元).
 KEY = ["indicator_code", "region", "period", "measure", "unit", "role"]
-OUTCOME_STATUSES = ("actual", "preliminary")
 RATE_UNITS = ("%", "百分点", "‰")
 QUALIFIER_ZH = {"ge": "以上", "gt": "以上", "le": "以内", "lt": "以下", "approx": "左右", "eq": ""}
 QUALIFIER_EN = {"ge": "at least ", "gt": "more than ", "le": "at most ", "lt": "below "}
@@ -298,43 +295,28 @@ def level_growth_mismatch(obs: pd.DataFrame, catalog: pd.DataFrame) -> pd.DataFr
     return _frame(alerts)
 
 
-def target_met(qualifier: str, target: float, actual: float, rate: bool, high=math.nan) -> bool:
-    """Judge an actual against its target the way the target was worded.
+def target_missed(targets: pd.DataFrame, catalog: pd.DataFrame) -> pd.DataFrame:
+    """Targets the warehouse judged missed (targets_vs_actuals), worded for a person.
 
-    An `eq` target is a floor when positive (增长10%) and a ceiling when negative
-    (下降3% is a cut of at least 3 %), both with the approx band; a range (3-5) holds both ends.
+    Met or missed is decided once, in the view's SQL (target_met); this rule only words the
+    verdict, so an analyst and an alert receiver read one answer. `targets` holds the view's
+    missed rows whose actual is final or preliminary (alerts.READS): an estimate is not
+    judged. Above the band of a target without a direction is news, not a failure (info).
     """
-    tol = APPROX_TOLERANCE_PP if rate else abs(target) * APPROX_TOLERANCE_REL
-    if not math.isnan(high):
-        return target - tol <= actual <= high + tol
-    return {
-        "ge": actual >= target,
-        "gt": actual > target,
-        "le": actual <= target,
-        "lt": actual < target,
-        "approx": abs(actual - target) <= tol,
-    }.get(qualifier, actual >= target - tol if target >= 0 else actual <= target + tol)
-
-
-def target_missed(obs: pd.DataFrame, catalog: pd.DataFrame) -> pd.DataFrame:
-    """A target next to the actual or preliminary figure published after it."""
-    v = vintages(obs)
-    on = ["indicator_code", "region", "period", "measure", "unit"]
-    tg = latest(v[v["role"] == "target"])
-    ac = latest(v[v["status"].isin(OUTCOME_STATUSES)])
-    m = tg.merge(ac, on=on, suffixes=("_t", "_a"))
-    m = m[m["realtime_start_a"] >= m["realtime_start_t"]]
     name = _namer(catalog)
     alerts = []
-    for r in m.to_dict("records"):
-        t, a, q, u = r["value_t"], r["value_a"], r["qualifier_t"], r["unit"]
-        if target_met(q, t, a, r["measure"] != "level" or u in RATE_UNITS, r["value_high_t"]):
-            continue
-        over = q == "approx" and a > t
-        key = {k: r[k] for k in on}
-        vals = {"target": t, "target_high": r["value_high_t"], "qualifier": q, "actual": a}
+    for r in targets.to_dict("records"):
+        t, a, q, u = r["target_value"], r["actual_value"], r["qualifier"], r["unit"]
+        high = r["target_value_high"]
+        top = t if high is None or (isinstance(high, float) and math.isnan(high)) else high
+        over = q in ("eq", "approx") and not isinstance(r["direction"], str) and a > top
+        key = {k: r[k] for k in ("indicator_code", "region", "period", "measure", "unit")}
+        vals = {"target": t, "target_high": high, "qualifier": q, "actual": a}
         fields = name(r["indicator_code"]) | _amount("target", t, u) | _amount("actual", a, u)
         fields |= {"qualifier_zh": QUALIFIER_ZH[q], "qualifier_en": QUALIFIER_EN[q]}
+        r |= {"status_a": r["actual_status"], "evidence_t": r["target_evidence"]}
+        r |= {"document_id_t": r["target_document_id"], "evidence_a": r["actual_evidence"]}
+        r |= {"document_id_a": r["actual_document_id"]}
         fields |= {
             "status": r["status_a"],
             "status_zh": "实际" if r["status_a"] == "actual" else "初步核算",
@@ -521,7 +503,6 @@ def document_rejected(documents: pd.DataFrame) -> pd.DataFrame:
 
 OBSERVATION_RULES = (
     level_growth_mismatch,
-    target_missed,
     large_revision,
     growth_outlier,
     implausible_value,
@@ -531,6 +512,7 @@ OBSERVATION_RULES = (
 
 def detect_all(
     obs: pd.DataFrame,
+    targets: pd.DataFrame,
     catalog: pd.DataFrame,
     sources: pd.DataFrame,
     documents: pd.DataFrame,
@@ -540,6 +522,7 @@ def detect_all(
 ) -> pd.DataFrame:
     """Every rule over one state of the warehouse; the union is what is anomalous now."""
     frames = [rule(obs, catalog) for rule in OBSERVATION_RULES] + [
+        target_missed(targets, catalog),
         source_failed(sources),
         source_stale(sources, documents, now),
         validation_failed(quarantine, run_id),

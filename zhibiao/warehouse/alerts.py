@@ -10,8 +10,12 @@ import pandas as pd
 
 from zhibiao.transforms import anomalies
 
-# Plain reads of the core tables: the rules do not depend on the analyst views.
+# What the rules read. Met or missed is the analyst view's verdict (targets_vs_actuals), never
+# recomputed here; the other rules still read the core tables (issue 12 moves them to views).
 READS = {
+    "targets": """
+        select * from targets_vs_actuals
+        where outcome = 'missed' and actual_status in ('actual', 'preliminary')""",
     "obs": """
         select observation_id, indicator_code, region, period, period_type, measure, value,
                value_high, unit, status, qualifier, document_id, realtime_start, evidence

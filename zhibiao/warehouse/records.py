@@ -34,6 +34,7 @@ CATALOG_COLUMNS = {
     "growth_basis": "growth_basis",
     "category": "category",
     "headline": "headline",
+    "direction": "direction",
 }
 
 # Columns of `quarantine` a caller's frame may carry, with the type each is cast to.
@@ -108,19 +109,20 @@ def upsert_indicators(con: duckdb.DuckDBPyConnection, catalog_df: pd.DataFrame) 
     _require_unique(frame, "indicator_code", "the indicator catalog")
     frame["aliases"] = frame["aliases"].map(_join_aliases)
     frame["headline"] = frame["headline"].map(lambda v: None if pd.isna(v) else bool(v))
+    frame["direction"] = frame["direction"].map(lambda v: v if isinstance(v, str) and v else None)
     con.register("_zb_catalog", frame)
     try:
         con.execute(
             """
             insert into indicators
             select indicator_code, name_zh, aliases, name_en, unit, kind, growth_basis,
-                   category, headline
+                   category, headline, direction
             from _zb_catalog
             on conflict (indicator_code) do update set
                 name_zh = excluded.name_zh, aliases = excluded.aliases,
                 name_en = excluded.name_en, unit = excluded.unit, kind = excluded.kind,
                 growth_basis = excluded.growth_basis, category = excluded.category,
-                headline = excluded.headline
+                headline = excluded.headline, direction = excluded.direction
             """
         )
     finally:

@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from zhibiao.schema import FIGURE_COLUMNS
+from zhibiao.transforms.catalog import load_catalog
 from zhibiao.warehouse.db import connect
 from zhibiao.warehouse.load import (
     finish_run,
@@ -33,7 +34,8 @@ EXTRACTOR_VERSION = "sample-1"
 LINZHI = "林芝市"
 
 # A slice of the indicator catalog, codes and growth bases as in transforms/catalog.py:
-# growth_basis decides which levels get a derived prior-year value (nominal only).
+# growth_basis decides which levels get a derived prior-year value (nominal only); the
+# direction (which side of an eq/approx target is met) is the real catalog's.
 CATALOG = pd.DataFrame(
     [
         ("gdp", "地区生产总值", "元", "flow", "real"),
@@ -45,6 +47,7 @@ CATALOG = pd.DataFrame(
     ],
     columns=["code", "name_zh", "unit", "kind", "growth_basis"],
 ).assign(aliases="", name_en=None, category="economy", headline=True)
+CATALOG = CATALOG.merge(load_catalog()[["code", "direction"]], on="code", how="left")
 
 NAMES = dict(zip(CATALOG["code"], CATALOG["name_zh"], strict=True))
 

@@ -50,8 +50,12 @@ create table if not exists indicators (
     kind           varchar,                -- stock, flow, rate
     growth_basis   varchar,                -- real, nominal, none
     category       varchar,
-    headline       boolean
+    headline       boolean,
+    direction      varchar                 -- more, less (is better), or null: see target_met
 );
+-- Warehouses made before the direction column gain it here (data kept; the nightly run's
+-- catalog upsert fills it).
+alter table indicators add column if not exists direction varchar;
 
 create table if not exists observations (
     observation_id    bigint primary key default nextval('observation_id_seq'),

@@ -19,18 +19,27 @@ create or replace macro prior_year_period(period) as
     cast(cast(left(period, 4) as integer) - 1 as varchar) || substr(period, 5);
 
 -- How far an actual may fall from an eq/approx target and still count as met.
--- Rates (growth_pct, pp_change): 0.5 percentage points, the rounding of "增长10%左右".
--- Levels and multiples: 2% of the target, the precision of "230亿元左右".
-create or replace macro target_tolerance(measure, target_value) as
-    case when measure in ('growth_pct', 'pp_change') then 0.5 else 0.02 * abs(target_value) end;
+-- Rates (growth_pct, pp_change, or a level stated in %, 百分点 or ‰): 0.5 percentage points,
+-- the rounding of "增长10%左右". Other levels and multiples: 2% of the target, the precision
+-- of "230亿元左右".
+create or replace macro target_tolerance(measure, unit, target_value) as
+    case when measure in ('growth_pct', 'pp_change') or unit in ('%', '百分点', '‰') then 0.5
+         else 0.02 * abs(target_value) end;
 
--- Whether an actual meets a target, given the target's qualifier. A range target
--- (value .. value_high) is met inside the range; ge/gt read its low end, le/lt its high end.
-create or replace macro target_met(qualifier, actual, lo, hi, tolerance) as
-    case qualifier
-        when 'ge' then actual >= lo
-        when 'gt' then actual > lo
-        when 'le' then actual <= coalesce(hi, lo)
-        when 'lt' then actual < coalesce(hi, lo)
+-- Met or missed: the one definition, read by targets_vs_actuals and (through it) the
+-- target_missed alert; the table of cases is in docs/analyst-guide.md.
+-- ge/gt/le/lt say which side is good, whatever the indicator: ge/gt read the low end of a
+-- range target, le/lt its high end. eq and approx (增长10%, 3%左右, 3-5家) take the good side
+-- from the catalog's direction: `more` (GDP, incomes) is met at lo - tolerance and above,
+-- `less` (CPI, unemployment, energy intensity) at hi + tolerance and below; an indicator
+-- without a direction is met inside [lo - tolerance, hi + tolerance].
+create or replace macro target_met(qualifier, direction, actual, lo, hi, tolerance) as
+    case
+        when qualifier = 'ge' then actual >= lo
+        when qualifier = 'gt' then actual > lo
+        when qualifier = 'le' then actual <= coalesce(hi, lo)
+        when qualifier = 'lt' then actual < coalesce(hi, lo)
+        when direction = 'more' then actual >= lo - tolerance
+        when direction = 'less' then actual <= coalesce(hi, lo) + tolerance
         else actual between lo - tolerance and coalesce(hi, lo) + tolerance
     end;

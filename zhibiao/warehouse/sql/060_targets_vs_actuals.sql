@@ -3,9 +3,10 @@
 --
 -- The "actual" is the current stated value, whatever its status: an estimate (预计) in next
 -- year's work report counts until a preliminary or final figure replaces it, and
--- actual_status says which it is. outcome: met / missed by the target's qualifier
--- (ge >=, gt >, le <=, lt <, eq and approx within tolerance; see target_tolerance in 020),
--- pending when nothing has been stated yet. tolerance is shown only where it applies.
+-- actual_status says which it is. outcome: met / missed by the target's qualifier and the
+-- indicator's direction (target_met and target_tolerance in 020, the one definition; the
+-- target_missed alert reads this view), pending when nothing has been stated yet. tolerance
+-- is shown only where it applies.
 create or replace view targets_vs_actuals as
 with targets as (
     -- status rather than series_kind (the same rows, by a CHECK of 010): the planner
@@ -25,8 +26,11 @@ joined as (
         a.value as actual_value,
         a.status as actual_status,
         a.published_on as actual_published_on,
-        a.document_id as actual_document_id
+        a.document_id as actual_document_id,
+        a.evidence as actual_evidence,
+        i.direction
     from targets as t
+    left join indicators as i on i.indicator_code = t.indicator_code
     left join actuals as a
         on a.indicator_code = t.indicator_code
         and a.series_label = t.series_label
@@ -53,15 +57,18 @@ final as (
         actual_status,
         actual_published_on,
         actual_document_id,
-        case when qualifier in ('eq', 'approx') then target_tolerance(measure, value) end
+        case when qualifier in ('eq', 'approx') then target_tolerance(measure, unit, value) end
             as tolerance,
         actual_value - value as difference,
         case
             when actual_value is null then 'pending'
-            when target_met(qualifier, actual_value, value, value_high,
-                            target_tolerance(measure, value)) then 'met'
+            when target_met(qualifier, direction, actual_value, value, value_high,
+                            target_tolerance(measure, unit, value)) then 'met'
             else 'missed'
-        end as outcome
+        end as outcome,
+        direction,
+        evidence as target_evidence,
+        actual_evidence
     from joined
 )
 
