@@ -124,7 +124,7 @@ MESSAGE_CASES = [
     ("large_revision", "gdp", "level", ["230亿元", "236亿元", "2.6%"], ["2024-09-30"]),
     ("large_revision", "gdp", "growth_pct", ["10%", "8.5%", "1.50个百分点"], ["1.50 pp"]),
     ("growth_outlier", "gdp", "growth_pct", ["25%", "中位数为9.2%"], ["robust z of 21.3"]),
-    ("implausible_value", "tourist_visits", "growth_pct", ["650%", "500%"], ["650%"]),
+    ("implausible_value", "tourist_visits", "growth_pct", ["1200%", "1000%"], ["1200%"]),
     ("source_stale", None, None, ["2024-01-15", "503天"], ["503 days"]),
     ("validation_failed", "gdp", None, ["2个数字", "-100%至500%"], ["2 figure(s)"]),
     ("document_rejected", None, None, ["登录表单", "统计公报"], ["rejected"]),

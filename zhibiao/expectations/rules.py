@@ -65,11 +65,15 @@ RATE_LABEL_EXCEPTIONS = (
 )  # fmt: skip
 # Catalog rates that are price indices (上年=100): stated as a level they sit around 100.
 RATE_CATEGORIES_NOT_BOUNDED = ("prices",)
+# A rate or share stated as a level in % lies within these bounds.
+RATE_PCT_BOUNDS = (0.0, 100.0)
 
 # Growth rates (measure growth_pct, in %) within a year or a part of one. Below -100% a
 # quantity would turn negative; above 1000% (11 times the base) is almost always a misread 倍
 # or a level read as a growth. Over a span of decades it is not (山南's savings deposits
-# 1978-2017: 增长了4160倍), so spans have no upper bound.
+# 1978-2017: 增长了4160倍), so spans have no upper bound. Read by validation (suites.py) and by
+# detection (transforms/anomalies.py implausible_value) alike: a growth validation lets in is
+# never an implausible-value alert.
 GROWTH_PCT_BOUNDS = (-100.0, 1000.0)
 # Real (price-deflated) growth of national-accounts aggregates (catalog category
 # national_accounts, growth_basis real). Annual regional real growth stays far inside this

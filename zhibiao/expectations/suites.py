@@ -207,9 +207,8 @@ def value_rules() -> list[Rule]:
         _bounded(
             "percent_rate_within_0_100",
             ("percent_rate", True),
-            0,
-            100,
-            "a rate or share stated in % must lie within 0-100",
+            *rules.RATE_PCT_BOUNDS,
+            "a rate or share stated in % must lie within {:g}-{:g}".format(*rules.RATE_PCT_BOUNDS),
         ),
         _bounded(
             "growth_pct_within_bounds",

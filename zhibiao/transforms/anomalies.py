@@ -10,6 +10,7 @@ from datetime import datetime
 import numpy as np
 import pandas as pd
 
+from zhibiao.expectations import rules
 from zhibiao.transforms import units
 
 # ---- Thresholds (a statistician should be able to review these without the code) ----------
@@ -28,15 +29,14 @@ REVISION_PP = 1.0  # rates, growth, pp changes: 1 percentage point
 OUTLIER_Z = 3.5
 OUTLIER_MIN_HISTORY = 4
 MAD_FLOOR_PP = 0.5  # a flat history (MAD 0) would turn any change into an infinite z
-# Plausible bounds: a growth below -100 % is impossible; above +500 % (6x) no headline series
-# has shown (the 2023 reopening gave 民航客运 +130 %). Rates stated in % lie in 0..100.
-GROWTH_BOUNDS_PCT = (-100.0, 500.0)
-RATE_BOUNDS_PCT = (0.0, 100.0)
-# Parts of a whole. Levels must sum to the whole within PARTS_SUM_REL (the rounding of three
-# printed parts is far below 1 %); parts stated as shares (unit %) must sum to 100.
-PART_GROUPS = (  # (whole, parts): the codes of transforms/data/indicators.csv
-    ("gdp", ("gdp_primary", "gdp_secondary", "gdp_tertiary")),
-    ("gdp", ("gdp_primary_share", "gdp_secondary_share", "gdp_tertiary_share")),
+# Plausible bounds of a year's growth and of a rate in %, and the groups of parts of a whole,
+# are validation's (expectations/rules.py): one home, so a figure validation lets in raises
+# no implausible-value alert, and both check the same groups.
+# Parts of a whole across documents (the latest value of each part). Levels must sum to the
+# whole within PARTS_SUM_REL (the rounding of three printed parts is far below 1 %); parts
+# stated as shares (unit %) must sum to 100.
+PART_GROUPS = tuple((g.whole, g.parts) for g in rules.PARTS_OF_WHOLE) + tuple(
+    (g.whole, tuple(share for share, _ in g.parts)) for g in rules.SHARES
 )
 PARTS_SUM_REL = 0.01
 SHARES_SUM_PP = 0.5
@@ -384,14 +384,20 @@ def growth_outlier(obs: pd.DataFrame, catalog: pd.DataFrame) -> pd.DataFrame:
 def implausible_value(obs: pd.DataFrame, catalog: pd.DataFrame) -> pd.DataFrame:
     """Values no economy produces are extraction errors more often than news."""
     lat = latest(vintages(obs))
-    lat = lat.assign(kind=lat["indicator_code"].map(catalog.set_index("code")["kind"]))
-    growth = (lat["measure"] == "growth_pct") & ~lat["value"].between(*GROWTH_BOUNDS_PCT)
+    by_code = catalog.set_index("code")
+    lat = lat.assign(
+        kind=lat["indicator_code"].map(by_code["kind"]),
+        category=lat["indicator_code"].map(by_code["category"]),
+    )
+    growth = (lat["measure"] == "growth_pct") & (lat["period_type"] != "span")  # as validation
+    growth &= ~lat["value"].between(*rules.GROWTH_PCT_BOUNDS)
     rate = (lat["measure"] == "level") & (lat["unit"] == "%") & (lat["kind"] == "rate")
-    rate &= ~lat["value"].between(*RATE_BOUNDS_PCT)
+    rate &= ~lat["category"].isin(rules.RATE_CATEGORIES_NOT_BOUNDED)
+    rate &= ~lat["value"].between(*rules.RATE_PCT_BOUNDS)
     name = _namer(catalog)
     alerts = []
     for r in lat[growth | rate].to_dict("records"):
-        lo, hi = GROWTH_BOUNDS_PCT if r["measure"] == "growth_pct" else RATE_BOUNDS_PCT
+        lo, hi = rules.GROWTH_PCT_BOUNDS if r["measure"] == "growth_pct" else rules.RATE_PCT_BOUNDS
         key = {k: r[k] for k in KEY}
         fields = name(r["indicator_code"]) | {"value": r["value"], "lo": lo, "hi": hi}
         alerts.append(
