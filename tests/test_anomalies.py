@@ -79,7 +79,10 @@ def _expected() -> dict[str, list[tuple]]:
 
 
 EXPECTED = _expected()
-OBSERVATION_RULES = {r.__name__ for r in anomalies.OBSERVATION_RULES} | {"target_missed"}
+OBSERVATION_RULES = {r.__name__ for r in anomalies.OBSERVATION_RULES} | {
+    "target_missed",
+    "large_revision",
+}
 
 
 def _rows(frame: pd.DataFrame) -> list[tuple]:

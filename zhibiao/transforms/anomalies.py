@@ -328,28 +328,46 @@ def target_missed(targets: pd.DataFrame, catalog: pd.DataFrame) -> pd.DataFrame:
     return _frame(alerts)
 
 
-def large_revision(obs: pd.DataFrame, catalog: pd.DataFrame) -> pd.DataFrame:
-    """The latest change of each key's value; restating the same value is not a revision."""
-    v = vintages(obs)
-    v = v[v.groupby(KEY)["value"].shift() != v["value"]].copy()
-    for c in ("value", "evidence", "document_id", "realtime_start"):
-        v[f"{c}_prev"] = v.groupby(KEY)[c].shift()
-    last = latest(v).dropna(subset=["value_prev"])
+def large_revision(revisions: pd.DataFrame, catalog: pd.DataFrame) -> pd.DataFrame:
+    """The latest change of each series (the revisions view), when it passes the threshold.
+
+    The view pairs vintages once for analysts and alerts alike; restating the same value is no
+    revision there. A target's revision is its own series (role target).
+    """
+    last = revisions.rename(
+        columns={
+            "revised_value": "value",
+            "previous_evidence": "evidence_prev",
+            "revised_evidence": "evidence",
+            "previous_document_id": "document_id_prev",
+            "revised_document_id": "document_id",
+        }
+    )
     rate = last["measure"].isin(["growth_pct", "pp_change"]) | last["unit"].isin(RATE_UNITS)
-    d = last["value"] - last["value_prev"]
-    last = last.assign(rate=rate, size=np.where(rate, d.abs(), (d / last["value_prev"]).abs()))
+    d = last["change"]
+    last = last.assign(rate=rate, size=np.where(rate, d.abs(), (d / last["previous_value"]).abs()))
     last = last.assign(limit=np.where(rate, REVISION_PP, REVISION_REL))
+    last = last.assign(role=np.where(last["series_kind"] == "target", "target", "outcome"))
     name = _namer(catalog)
     alerts = []
     for r in last[last["size"] > last["limit"]].to_dict("records"):
         key = {k: r[k] for k in KEY}
-        vals = {"previous": r["value_prev"], "revised": r["value"]}
+        vals = {"previous": r["previous_value"], "revised": r["value"]}
         fields = name(r["indicator_code"]) | _gap(r["size"], r["limit"], r["rate"])
-        fields |= _amount("old", r["value_prev"], r["unit"]) | _amount("new", r["value"], r["unit"])
-        fields |= {"old_on": r["realtime_start_prev"].date(), "new_on": r["realtime_start"].date()}
+        fields |= _amount("old", r["previous_value"], r["unit"])
+        fields |= _amount("new", r["value"], r["unit"])
+        fields |= {
+            "old_on": _day(r["previous_published_on"]),
+            "new_on": _day(r["revised_published_on"]),
+        }
         sev = _severity(r["size"], r["limit"])
         alerts.append(_alert("large_revision", sev, key, vals, fields, _evidence(r, "", "_prev")))
     return _frame(alerts)
+
+
+def _day(d):
+    """A date as DuckDB hands it to pandas (a Timestamp) or as a plain date."""
+    return d.date() if hasattr(d, "date") else d
 
 
 def robust_z(history: np.ndarray, x: float) -> float:
@@ -509,7 +527,6 @@ def document_rejected(documents: pd.DataFrame) -> pd.DataFrame:
 
 OBSERVATION_RULES = (
     level_growth_mismatch,
-    large_revision,
     growth_outlier,
     implausible_value,
     parts_sum_mismatch,
@@ -519,6 +536,7 @@ OBSERVATION_RULES = (
 def detect_all(
     obs: pd.DataFrame,
     targets: pd.DataFrame,
+    revisions: pd.DataFrame,
     catalog: pd.DataFrame,
     sources: pd.DataFrame,
     documents: pd.DataFrame,
@@ -529,6 +547,7 @@ def detect_all(
     """Every rule over one state of the warehouse; the union is what is anomalous now."""
     frames = [rule(obs, catalog) for rule in OBSERVATION_RULES] + [
         target_missed(targets, catalog),
+        large_revision(revisions, catalog),
         source_failed(sources),
         source_stale(sources, documents, now),
         validation_failed(quarantine, run_id),

@@ -11,11 +11,18 @@ import pandas as pd
 from zhibiao.transforms import anomalies
 
 # What the rules read. Met or missed is the analyst view's verdict (targets_vs_actuals), never
-# recomputed here; the other rules still read the core tables (issue 12 moves them to views).
+# recomputed here, nor a revision (revisions); the other rules still read the core tables.
 READS = {
     "targets": """
         select * from targets_vs_actuals
         where outcome = 'missed' and actual_status in ('actual', 'preliminary')""",
+    "revisions": """
+        select * from revisions
+        where indicator_code <> 'unmapped'
+        qualify row_number() over (
+            partition by indicator_code, region, period, measure, series_kind, unit
+            order by revised_published_on desc
+        ) = 1""",
     "obs": """
         select observation_id, indicator_code, region, period, period_type, measure, value,
                value_high, unit, status, qualifier, document_id, realtime_start, evidence

@@ -5,6 +5,8 @@
 -- an estimate revised by a preliminary figure shows once, and a later document restating
 -- the same value shows no revision. change is in the unit of the series (percentage points
 -- for growth_pct); change_pct is relative to the previous value (null when that was 0).
+-- The large_revision alert reads this view (the latest change of each series), never its
+-- own pairing of vintages.
 create or replace view revisions as
 with vintages as (
     select *
@@ -25,7 +27,8 @@ paired as (
         lag(value_high) over w as previous_value_high,
         lag(status) over w as previous_status,
         lag(published_on) over w as previous_published_on,
-        lag(document_id) over w as previous_document_id
+        lag(document_id) over w as previous_document_id,
+        lag(evidence) over w as previous_evidence
     from vintages
     window w as (
         partition by indicator_code, series_label, region, period, measure, series_kind
@@ -51,7 +54,9 @@ final as (
         previous_document_id,
         document_id as revised_document_id,
         value - previous_value as change,
-        100 * (value - previous_value) / nullif(abs(previous_value), 0) as change_pct
+        100 * (value - previous_value) / nullif(abs(previous_value), 0) as change_pct,
+        previous_evidence,
+        evidence as revised_evidence
     from paired
     where previous_published_on is not null
       and (value <> previous_value or value_high is distinct from previous_value_high)
