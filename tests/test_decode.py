@@ -814,3 +814,26 @@ def test_a_status_note_on_a_row_label_stays_with_its_figures() -> None:
     ]
     (sentence,) = table_sentences(rows)
     assert sentence.startswith("地区生产总值(预计)") and "103.84亿元" in sentence  # NFKC brackets
+
+
+@pytest.mark.parametrize(
+    ("head", "publisher"),
+    [
+        ("", "林芝市人民政府"),  # the <title>'s site suffix
+        ('<meta name="SiteName" content="拉萨市旅游发展局">', "拉萨市旅游发展局"),
+    ],
+)
+def test_html_page_names_its_publisher(head: str, publisher: str) -> None:
+    assert decode(_page(f"<p>{SENTENCE}</p>", head=head)).publisher == publisher
+
+
+def test_a_page_that_says_only_our_city_takes_its_region_from_the_publisher() -> None:
+    """“雪顿节”期间我市…: no place in the article; the site is 拉萨市旅游发展局."""
+    from zhibiao.transforms.read import SourceHints, read_document
+
+    head = '<meta name="SiteName" content="拉萨市旅游发展局">'
+    page = _page(
+        "<h1>“雪顿节”期间我市旅游接待情况</h1><p>我市共接待国内外游客358.69万人次。</p>", head
+    )
+    _, figures = read_document(page, SourceHints(name="page.html"))
+    assert figures["region"].tolist() == ["拉萨市"]

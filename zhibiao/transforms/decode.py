@@ -42,6 +42,7 @@ class Decoded:
     format: str  # text, html, pdf
     title: str | None
     published_on: str | None  # YYYY-MM-DD as the document states it
+    publisher: str | None = None  # the site or body that published it (an HTML page's name)
 
 
 class DecodeError(ValueError):
@@ -134,7 +135,8 @@ def _decode_html(markup: str, encoding: str) -> Decoded:
         page.published_on or labelled_date(text) or labelled_date(page_text) or date_line(text)
     )
     title = normalize_text(page.title or "") or heading_title(text)
-    return Decoded(text, encoding, "html", title, published_on)
+    publisher = normalize_text(page.publisher or "") or None
+    return Decoded(text, encoding, "html", title, published_on, publisher)
 
 
 def _decode_plain(text: str, encoding: str) -> Decoded:

@@ -46,6 +46,7 @@ def read_document(
         region=hints.region,
         year=default_year(hints, decoded),
         title=decoded.title,
+        publisher=decoded.publisher,
         published_year=published_year(hints, decoded),
         budget=budget,
     )

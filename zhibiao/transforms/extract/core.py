@@ -46,17 +46,21 @@ def extract_figures(
     region: str | None = None,
     year: int | None = None,
     title: str | None = None,
+    publisher: str | None = None,
     published_year: int | None = None,
     budget: Budget | None = None,
 ) -> pd.DataFrame:
     """Figures of a whole document; `region`/`year` are the source's defaults, `title` the
-    document's title when the text does not open with it (an HTML <title>), and
-    `published_year` the year it was written in (else `year`). A `budget` (limits.py) stops
+    document's title when the text does not open with it (an HTML <title>), `publisher` the
+    site that published it (the last evidence of region), and `published_year` the year it
+    was written in (else `year`). A `budget` (limits.py) stops
     a document past its deadline or its cap on figures with LimitExceeded."""
     budget = budget or UNLIMITED.start()
     period_phrases.new_document()
     text = with_title(text, title)
-    doc = read_document(text, region=region, year=year, published_year=published_year)
+    doc = read_document(
+        text, region=region, year=year, published_year=published_year, publisher=publisher
+    )
     _count_first(text, budget)
     rows: list[dict] = []
     for clause in clauses(text, doc):

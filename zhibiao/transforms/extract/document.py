@@ -21,19 +21,27 @@ def with_title(text: str, title: str | None) -> str:
 
 
 def read_document(
-    text: str, *, region: str | None, year: int | None, published_year: int | None = None
+    text: str,
+    *,
+    region: str | None,
+    year: int | None,
+    published_year: int | None = None,
+    publisher: str | None = None,
 ) -> Document:
     """A work report is dated by its own title or dateline, else by the caller (its title
     year is the plan year); a release's own title year wins over its publication year (the
     2023 bulletin is out in 2024). The region is the title's, else the caller's, else what
-    the text says of itself (a subtitle, the publisher line, the opening sentence)."""
+    the text says of itself (a subtitle, the publisher line, the opening sentence), else the
+    publisher's (拉萨市旅游发展局 of a page that says only 我市)."""
     report = is_work_report(text)
     if report:
         doc_year = report_year(text) or year or document_year(text)
     else:
         doc_year = document_year(text) or year
     published = published_year or (report_year(text) if report else None) or year
-    doc_region = title_region(text) or region or own_region(text) or ""
+    doc_region = (
+        title_region(text) or region or own_region(text) or _most_specific(publisher or "") or ""
+    )
     return Document(doc_region, doc_year, report, published_year=published)
 
 
