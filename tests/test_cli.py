@@ -17,9 +17,9 @@ REPORT = ROOT / "data" / "sources" / "linzhi-2024-government-work-report.txt"
 ZHIBIAO = Path(sys.executable).parent / "zhibiao"
 
 
-def _zhibiao(*args: str) -> subprocess.CompletedProcess:
+def _zhibiao(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [str(ZHIBIAO), *args], capture_output=True, text=True, timeout=120, cwd=ROOT
+        [str(ZHIBIAO), *args], capture_output=True, text=True, timeout=120, cwd=ROOT, env=env
     )
 
 
@@ -125,14 +125,7 @@ def _no_channel_env(**extra: str) -> dict[str, str]:
 
 
 def test_automations_apply_without_a_channel_says_what_to_set_in_one_line():
-    result = subprocess.run(
-        [str(ZHIBIAO), "automations", "apply"],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        cwd=ROOT,
-        env=_no_channel_env(),
-    )
+    result = _zhibiao("automations", "apply", env=_no_channel_env())
     assert result.returncode == 2, result.stderr
     assert result.stderr.strip().splitlines() == [
         "zhibiao automations apply: set ZHIBIAO_WEBHOOK_URL or ZHIBIAO_PREFECT_BLOCK: "
@@ -164,3 +157,52 @@ def test_a_run_whose_sources_all_failed_exits_1_naming_them(tmp_path):
     )
     assert result.returncode == 1, result.stdout + result.stderr
     assert "failed: 1 of 1 source(s) failed: empty" in result.stdout.splitlines()
+
+
+def test_expected_failures_are_one_line_naming_what_is_at_fault(tmp_path):
+    """A setting, a --db that cannot be, a warehouse not there, a file not there: one line
+    on stderr that names it, a non-zero exit, no traceback, no Prefect server started."""
+    not_a_dir = tmp_path / "file"
+    not_a_dir.write_text("")
+    sources = str(ROOT / "sources.yaml")
+    cases = [
+        (
+            ("run", "--sources", sources),
+            {"ZHIBIAO_MAX_FAILED_SHARE": "half"},
+            2,
+            "ZHIBIAO_MAX_FAILED_SHARE",
+        ),
+        (
+            ("backfill", "--sources", sources),
+            {"ZHIBIAO_DOCUMENT_TIMEOUT": "soon"},
+            2,
+            "ZHIBIAO_DOCUMENT_TIMEOUT",
+        ),
+        (("run", "--sources", sources, "--db", str(not_a_dir / "w.duckdb")), {}, 2, str(not_a_dir)),
+        (
+            ("query", "select 1", "--db", str(tmp_path / "none" / "w.duckdb")),
+            {},
+            2,
+            str(tmp_path / "none" / "w.duckdb"),
+        ),
+        (
+            ("alerts", "--db", str(tmp_path / "none" / "w.duckdb")),
+            {},
+            2,
+            str(tmp_path / "none" / "w.duckdb"),
+        ),
+        (("extract", str(tmp_path / "missing.txt")), {}, 1, str(tmp_path / "missing.txt")),
+    ]
+    for args, env, code, named in cases:
+        result = _zhibiao(*args, env={**_no_channel_env(), "ZHIBIAO_DEBUG": "", **env})
+        assert result.returncode == code, (args, result.stderr)
+        [line] = result.stderr.strip().splitlines()
+        assert named in line and "Traceback" not in line, (args, line)
+    assert not (tmp_path / "none").exists()
+
+
+def test_debug_shows_the_traceback_of_an_expected_failure():
+    result = _zhibiao("--debug", "run", env=_no_channel_env(ZHIBIAO_MAX_FAILED_SHARE="half"))
+    assert result.returncode != 0
+    assert len(result.stderr.strip().splitlines()) > 5
+    assert "SettingsError" in result.stderr

@@ -15,7 +15,58 @@ from zhibiao.watchdog import guard_children
 os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 
-app = typer.Typer(add_completion=False, no_args_is_help=True, help=__doc__)
+
+class _App(typer.Typer):
+    """The command, with every expected failure (`_expected`) as one line and an exit code."""
+
+    def __call__(self, *args, **kwargs):
+        try:
+            return super().__call__(*args, **kwargs)
+        except Exception as exc:
+            code = _expected(exc)
+            if code is None or _debug():
+                raise
+            typer.echo(f"zhibiao: {' '.join(str(exc).split())}", err=True)
+            sys.exit(code)
+
+
+def _expected(exc: BaseException) -> int | None:
+    """The exit code of an expected failure, None for a bug (its traceback is wanted):
+    2 for a file, entry or setting at fault, 3 for a warehouse another process holds.
+    Each of these exceptions' messages names what is at fault."""
+    import duckdb
+
+    from zhibiao.notify import NotifyError
+    from zhibiao.registry import RegistryError
+    from zhibiao.settings import SettingsError
+    from zhibiao.warehouse.db import WarehouseBusyError, WarehouseLockedError
+
+    if isinstance(exc, (WarehouseBusyError, WarehouseLockedError)):
+        return 3
+    # ServeError only once `serve` imported its module (which imports Prefect, seconds).
+    serve = sys.modules.get("zhibiao.flows.serve")
+    known = (SettingsError, RegistryError, NotifyError, OSError, duckdb.Error)
+    if isinstance(exc, known) or (serve and isinstance(exc, serve.ServeError)):
+        return 2
+    return None
+
+
+def _debug() -> bool:
+    return os.environ.get("ZHIBIAO_DEBUG", "") not in ("", "0")
+
+
+app = _App(add_completion=False, no_args_is_help=True, help=__doc__)
+
+
+@app.callback()
+def _global(
+    debug: bool = typer.Option(
+        False, "--debug", help="full tracebacks instead of one-line errors (or ZHIBIAO_DEBUG=1)"
+    ),
+) -> None:
+    if debug:
+        os.environ["ZHIBIAO_DEBUG"] = "1"
+
 
 SourcesOpt = typer.Option(None, "--sources", help="sources.yaml (default $ZHIBIAO_SOURCES)")
 DbOpt = typer.Option(None, "--db", help="DuckDB file (default $ZHIBIAO_DB)")
@@ -63,7 +114,7 @@ def _finish(state) -> None:
 
 @app.command()
 def extract(
-    files: list[Path] = typer.Argument(..., exists=True, dir_okay=False, help="documents"),
+    files: list[Path] = typer.Argument(..., help="documents"),
     fmt: str = typer.Option("csv", "--format", help="csv or jsonl"),
     region: str | None = typer.Option(None, help="default region (else from the title)"),
     year: int | None = typer.Option(None, help="reference year when the text has none"),
@@ -81,6 +132,10 @@ def extract(
         try:
             hints = SourceHints(region=region, year=year, name=path.name)
             _, figures = read_document(path.read_bytes(), hints)
+        except OSError as exc:
+            typer.echo(f"zhibiao extract: {path}: {exc.strerror or exc}", err=True)
+            failed += 1
+            continue
         except DecodeError as exc:
             typer.echo(f"zhibiao extract: {path}: {exc}", err=True)
             failed += 1
@@ -134,13 +189,9 @@ def alerts(db: Path | None = DbOpt) -> None:
 @app.command()
 def serve() -> None:
     """The nightly schedule in this process (02:00 Asia/Shanghai), for setups without a worker."""
-    from zhibiao.flows.serve import ServeError, serve_nightly
+    from zhibiao.flows.serve import serve_nightly
 
-    try:
-        serve_nightly()
-    except ServeError as exc:
-        typer.echo(f"zhibiao serve: {exc}", err=True)
-        raise typer.Exit(2) from None
+    serve_nightly()
 
 
 automations_app = typer.Typer(no_args_is_help=True, help="Prefect automations of zhibiao.")
@@ -169,20 +220,28 @@ def _preflight(sources: Path | None, db: Path | None) -> None:
     line, before Prefect's server starts (20 s and a process to clean up for an answer
     known in milliseconds). The flow checks both again: this is for the person at the prompt.
     """
-    from zhibiao.registry import RegistryError, load_sources
+    from zhibiao.registry import load_sources
     from zhibiao.settings import Settings
-    from zhibiao.warehouse.db import WarehouseBusyError, run_lock
+    from zhibiao.warehouse.db import run_lock
 
-    settings = Settings.from_env()
+    settings = Settings.from_env()  # SettingsError names the variable
     warehouse = db or settings.db_path
+    load_sources(sources or settings.sources_path)
+    _writable_dir(warehouse.parent)
+    with run_lock(warehouse):
+        pass
+
+
+def _writable_dir(directory: Path) -> None:
+    """The warehouse's directory, created if missing (a first run), or OSError naming it."""
     try:
-        load_sources(sources or settings.sources_path)
-        if warehouse.parent.exists():
-            with run_lock(warehouse):
-                pass
-    except (RegistryError, WarehouseBusyError) as exc:
-        typer.echo(f"zhibiao: {exc}", err=True)
-        raise typer.Exit(2 if isinstance(exc, RegistryError) else 3) from None
+        directory.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OSError(
+            f"{directory}: cannot create the warehouse directory: {exc.strerror}"
+        ) from None
+    if not os.access(directory, os.W_OK):
+        raise PermissionError(f"{directory}: the warehouse directory is not writable")
 
 
 def _str(path: Path | None) -> str | None:
@@ -190,9 +249,13 @@ def _str(path: Path | None) -> str | None:
 
 
 def _db(db: Path | None) -> Path:
+    """An existing warehouse to read: a missing one is named, not created empty."""
     from zhibiao.settings import Settings
 
-    return db or Settings.from_env().db_path
+    path = db or Settings.from_env().db_path
+    if not path.is_file():
+        raise FileNotFoundError(f"{path}: no warehouse there (zhibiao run creates it; or --db)")
+    return path
 
 
 def _print_frame(frame) -> None:
