@@ -77,9 +77,12 @@ def run(sources: Path | None = SourcesOpt, db: Path | None = DbOpt) -> None:
     """One pipeline run now, as a Prefect flow run."""
     _preflight(sources, db)
     guard_children()
+    from zhibiao import progress
     from zhibiao.flows.nightly import nightly
 
-    _finish(nightly(sources=_str(sources), db=_str(db), return_state=True))
+    with progress.shown():
+        state = nightly(sources=_str(sources), db=_str(db), return_state=True)
+    _finish(state)
 
 
 @app.command()
@@ -93,11 +96,14 @@ def backfill(
     """Every source again; with --reextract, every stored snapshot by the current extractor."""
     _preflight(sources, db)
     guard_children()
+    from zhibiao import progress
     from zhibiao.flows.backfill import backfill as backfill_flow
 
-    _finish(
-        backfill_flow(sources=_str(sources), db=_str(db), reextract=reextract, return_state=True)
-    )
+    with progress.shown():
+        state = backfill_flow(
+            sources=_str(sources), db=_str(db), reextract=reextract, return_state=True
+        )
+    _finish(state)
 
 
 def _finish(state) -> None:

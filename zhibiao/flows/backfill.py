@@ -5,8 +5,9 @@ from __future__ import annotations
 from prefect import flow
 from prefect.states import State
 
+from zhibiao import progress
 from zhibiao.flows.document import process_source, reextract_document
-from zhibiao.flows.nightly import run_registry
+from zhibiao.flows.nightly import _source_id, run_registry
 from zhibiao.warehouse import db
 from zhibiao.warehouse.db import load_sql
 
@@ -25,8 +26,12 @@ def backfill(sources: str | None = None, db: str | None = None, reextract: bool 
 
     def work(registry, settings, run_id):
         if reextract:
-            return [reextract_document(row, settings, run_id) for row in _stored(settings)]
-        return [process_source(s, settings, run_id) for s in registry]
+            return progress.each(
+                _stored(settings),
+                lambda row: row["source_id"],
+                lambda row: reextract_document(row, settings, run_id),
+            )
+        return progress.each(registry, _source_id, lambda s: process_source(s, settings, run_id))
 
     return run_registry("backfill", sources, db, work)
 

@@ -12,6 +12,7 @@ from prefect.artifacts import create_link_artifact, create_markdown_artifact
 from prefect.runtime import flow_run
 from prefect.states import Completed, Failed, State
 
+from zhibiao import progress
 from zhibiao.flows.document import process_source
 from zhibiao.flows.summary import finish, render_summary
 from zhibiao.registry import load_sources
@@ -37,7 +38,9 @@ def nightly(sources: str | None = None, db: str | None = None) -> State:
         "nightly",
         sources,
         db,
-        lambda registry, settings, run_id: [process_source(s, settings, run_id) for s in registry],
+        lambda registry, settings, run_id: progress.each(
+            registry, _source_id, lambda s: process_source(s, settings, run_id)
+        ),
     )
 
 
@@ -101,6 +104,10 @@ def publish(flow_name: str, settings: Settings, summary: dict) -> None:
     logger.info(markdown)
     for line in summary.get("warnings", []):
         logger.warning(line)
+
+
+def _source_id(source) -> str:
+    return source.id
 
 
 def _open_run(settings: Settings, flow_name: str) -> str:
