@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from operator import attrgetter
+
 from prefect import flow
 from prefect.states import State
 
 from zhibiao import progress
 from zhibiao.flows.document import process_source, reextract_document
-from zhibiao.flows.nightly import _source_id, run_registry
+from zhibiao.flows.nightly import run_registry
 from zhibiao.warehouse import db
 from zhibiao.warehouse.db import load_sql
 
@@ -31,7 +33,9 @@ def backfill(sources: str | None = None, db: str | None = None, reextract: bool 
                 lambda row: row["source_id"],
                 lambda row: reextract_document(row, settings, run_id),
             )
-        return progress.each(registry, _source_id, lambda s: process_source(s, settings, run_id))
+        return progress.each(
+            registry, attrgetter("id"), lambda s: process_source(s, settings, run_id)
+        )
 
     return run_registry("backfill", sources, db, work)
 

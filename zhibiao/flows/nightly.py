@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 import uuid
 from dataclasses import replace
+from operator import attrgetter
 from pathlib import Path
 
 from prefect import flow, get_run_logger
@@ -39,7 +40,7 @@ def nightly(sources: str | None = None, db: str | None = None) -> State:
         sources,
         db,
         lambda registry, settings, run_id: progress.each(
-            registry, _source_id, lambda s: process_source(s, settings, run_id)
+            registry, attrgetter("id"), lambda s: process_source(s, settings, run_id)
         ),
     )
 
@@ -104,10 +105,6 @@ def publish(flow_name: str, settings: Settings, summary: dict) -> None:
     logger.info(markdown)
     for line in summary.get("warnings", []):
         logger.warning(line)
-
-
-def _source_id(source) -> str:
-    return source.id
 
 
 def _open_run(settings: Settings, flow_name: str) -> str:

@@ -305,18 +305,24 @@ def target_missed(targets: pd.DataFrame, catalog: pd.DataFrame) -> pd.DataFrame:
     """
     name = _namer(catalog)
     alerts = []
+    targets = targets.rename(
+        columns={
+            "actual_status": "status_a",
+            "target_evidence": "evidence_t",
+            "target_document_id": "document_id_t",
+            "actual_evidence": "evidence_a",
+            "actual_document_id": "document_id_a",
+        }
+    )
     for r in targets.to_dict("records"):
         t, a, q, u = r["target_value"], r["actual_value"], r["qualifier"], r["unit"]
         high = r["target_value_high"]
-        top = t if high is None or (isinstance(high, float) and math.isnan(high)) else high
+        top = t if pd.isna(high) else high
         over = q in ("eq", "approx") and not isinstance(r["direction"], str) and a > top
         key = {k: r[k] for k in ("indicator_code", "region", "period", "measure", "unit")}
         vals = {"target": t, "target_high": high, "qualifier": q, "actual": a}
         fields = name(r["indicator_code"]) | _amount("target", t, u) | _amount("actual", a, u)
         fields |= {"qualifier_zh": QUALIFIER_ZH[q], "qualifier_en": QUALIFIER_EN[q]}
-        r |= {"status_a": r["actual_status"], "evidence_t": r["target_evidence"]}
-        r |= {"document_id_t": r["target_document_id"], "evidence_a": r["actual_evidence"]}
-        r |= {"document_id_a": r["actual_document_id"]}
         fields |= {
             "status": r["status_a"],
             "status_zh": "实际" if r["status_a"] == "actual" else "初步核算",

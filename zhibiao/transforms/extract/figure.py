@@ -73,6 +73,11 @@ class Figure:
     trace: list[str] = field(default_factory=list)
 
     @property
+    def year(self) -> int | None:
+        """The year of its period key (2024 of 2024M01-M09, the last year of a span's end)."""
+        return int(self.period[:4]) if self.period and self.period[:4].isdigit() else None
+
+    @property
     def full_label(self) -> str:
         """The label a reader sees: the phrase with the words that qualify its series."""
         return self.prefix + self.label + self.suffix

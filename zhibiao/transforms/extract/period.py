@@ -150,8 +150,7 @@ def value_moved_from_is_the_span_start(clause: Clause, fig: Figure) -> Figure:
         first = p_first if p_first is not None else (None if y is not None else first)
     if first is None:
         named = lexicon.regex("earlier_year_named").findall(clause.sentence.earlier + before)
-        year = int(fig.period[:4]) if fig.period[:4].isdigit() else None
-        first = int(named[-1]) if named and year and int(named[-1]) < year else None
+        first = int(named[-1]) if named and fig.year and int(named[-1]) < fig.year else None
     if first is not None:
         fig.period, fig.period_type = str(first), "year"
     return fig

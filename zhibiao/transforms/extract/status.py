@@ -14,10 +14,6 @@ from zhibiao.transforms.extract.rules import rule
 from zhibiao.transforms.extract.text import clause_start
 
 
-def _year(fig: Figure) -> int | None:
-    return int(fig.period[:4]) if fig.period and fig.period[:4].isdigit() else None
-
-
 @rule("status")
 def plan_part_is_target(clause: Clause, fig: Figure) -> Figure:
     """2024年工作安排 …: every figure of a work report's plan part is a target."""
@@ -60,7 +56,7 @@ def estimate_words_before(clause: Clause, fig: Figure) -> Figure:
     sentence_wide = any(w in before for w in lexicon.words("estimate_words"))
     if not sentence_wide and not any(w in own for w in lexicon.words("estimate_clause_words")):
         return fig
-    year, sentence_year = _year(fig), clause.sentence.year
+    year, sentence_year = fig.year, clause.sentence.year
     if year and sentence_year and year < sentence_year:
         return fig.set(status="actual")  # …由上年的2.40缩小到2.33 in a 预计 sentence: known
     return fig.set(status="estimate")
@@ -88,7 +84,7 @@ def future_year_is_target(clause: Clause, fig: Figure) -> Figure:
     """2025年…新建高标准农田2.5万亩 in a 2024 release is a plan; 今年以来 or 如今 in a story of
     the 2024 season published in 2025 is the time of writing, a plan only where the sentence
     speaks in the future (今年…将…达到3.5%)."""
-    year, doc_year = _year(fig), clause.document.year
+    year, doc_year = fig.year, clause.document.year
     if not (year and doc_year and year > doc_year):
         return fig
     before = clause.sentence.earlier + clause.text[: fig.q.start]

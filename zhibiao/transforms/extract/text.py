@@ -9,8 +9,7 @@ def clause_start(text: str, pos: int) -> int:
     """Where the clause holding `pos` starts: after the last clause break before it that is
     not inside a bracketed aside closed before `pos` (2.95亿元（人民币，下同）增长到…: the
     comma of the note breaks nothing)."""
-    breaks = [m for m in lexicon.regex("clause_break").finditer(text, 0, pos)]
-    for m in reversed(breaks):
+    for m in reversed(list(lexicon.regex("clause_break").finditer(text, 0, pos))):
         if not _inside_aside(text, m.start(), pos):
             return m.end()
     return 0
