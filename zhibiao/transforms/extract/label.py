@@ -15,7 +15,7 @@ from zhibiao.schema import PERCENT
 from zhibiao.transforms import catalog, lexicon, units
 from zhibiao.transforms.extract.code import category, code_of
 from zhibiao.transforms.extract.figure import Clause, Figure
-from zhibiao.transforms.extract.label_text import clean_label, label_after, unquoted
+from zhibiao.transforms.extract.label_text import clean_label, label_after, unquoted, verb_object
 from zhibiao.transforms.extract.lists import borrow_label, distribute
 from zhibiao.transforms.extract.measure import is_rate, predicate
 from zhibiao.transforms.extract.rules import rule
@@ -113,7 +113,8 @@ def words_before_the_number(clause: Clause, fig: Figure) -> Figure:
     if label.endswith(average):  # 地区生产总值年均增长8%: the average is the series' (below)
         label = clean_label(label[: -len(average)])
         fig.flags.add("average")
-    fig.label = label
+    unit = units.get(fig.q.unit or "")
+    fig.label = verb_object(label, unit is not None and unit.dimension == "area")
     return fig
 
 

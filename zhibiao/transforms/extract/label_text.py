@@ -16,6 +16,7 @@ _NOT_LABEL = (
     "label_period_prefix",
     "label_period_suffix",
     "label_comparison_base",
+    "label_period_inside",
     "label_last_year_prefix",
     "label_change_words",
     "label_multiple_base",
@@ -74,6 +75,7 @@ def clean_label(text: str) -> str:
         text = _junk(text)
     text = lexicon.regex("label_conjunction_prefix").sub("", text)
     text = lexicon.regex("label_scope_prefix").sub("", text)
+    text = lexicon.regex("label_partitive_whole").sub("", text)
     if (
         text in lexicon.word_set("label_function_words")
         or lexicon.regex("label_adverb_prefix").fullmatch(text)
@@ -96,6 +98,14 @@ def _shorten(text: str) -> str:
             if len(tail) <= _MAX_LABEL:
                 return tail
     return text[-_MAX_LABEL:]
+
+
+def verb_object(label: str, area: bool) -> str:
+    """种植粮食作物 -> 粮食作物种植面积, 出栏牲畜 -> 牲畜出栏: the object first, as the name goes."""
+    m = lexicon.regex("label_verb_object").match(label)
+    if not m or (m["verb"] in lexicon.word_set("label_verb_object_area_only") and not area):
+        return label
+    return m["noun"] + dict(lexicon.mapping("label_verb_object_measure"))[m["verb"]]
 
 
 def label_after(text: str, end: int) -> str:

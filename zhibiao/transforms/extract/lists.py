@@ -178,10 +178,20 @@ def distribute(group, previous: list, measure: str) -> None:
             # 养殖规模…，存栏…，分别完成目标任务的91.3%、98.2%: what is said of each of them
             said = predicate_noun(predicate)
             labels = [f.label + said for f in prior]
+            if lexicon.regex("attribute_of_listed").match(base):
+                labels = [_subject(f.label) + base for f in prior]
             group.regions = [f.region for f in prior]
         else:
             labels = [base or ""] * n
     group.labels = labels
+
+
+def _subject(label: str) -> str:
+    """第一产业增加值 -> 第一产业: the thing a label measures, without its noun of measure."""
+    for head in lexicon.words("head_nouns"):
+        if label.endswith(head) and len(label) > len(head) + 1:
+            return label[: -len(head)]
+    return label
 
 
 def region_list(before: str, n: int) -> list[str] | None:

@@ -98,7 +98,7 @@ _PHRASES = (
     ("period_holiday_month", "holiday"),
     ("period_month_span", "months"),
     ("period_first_quarters", "first_quarters"),
-    ("period_month_to_date", "month"),
+    ("period_month_to_date", "month_to_date"),
     ("period_first_months", "first_months"),
     ("period_quarter", "quarter"),
     ("period_half", "half"),
@@ -138,6 +138,9 @@ def _subyear_span(kind: str, m) -> tuple[str, str] | None:
         return f"M01-M{number(m['n']) * 3:02d}", "ytd"
     if kind == "first_months":
         return f"M01-M{number(m['n']):02d}", "ytd"
+    if kind == "month_to_date":
+        n = number(m["m"])
+        return (f"M01-M{n:02d}", "ytd") if n > 1 else ("M01", "month")
     if kind == "quarter":
         return f"Q{number(m['q'])}", "quarter"
     if kind == "half":
