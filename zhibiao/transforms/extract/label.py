@@ -15,7 +15,13 @@ from zhibiao.schema import PERCENT
 from zhibiao.transforms import catalog, lexicon, units
 from zhibiao.transforms.extract.code import category, code_of
 from zhibiao.transforms.extract.figure import Clause, Figure
-from zhibiao.transforms.extract.label_text import clean_label, label_after, unquoted, verb_object
+from zhibiao.transforms.extract.label_text import (
+    clean_label,
+    label_after,
+    subject_of,
+    unquoted,
+    verb_object,
+)
 from zhibiao.transforms.extract.lists import borrow_label, distribute
 from zhibiao.transforms.extract.measure import is_rate, predicate
 from zhibiao.transforms.extract.rules import rule
@@ -217,6 +223,12 @@ def label_of_the_figure_before(clause: Clause, fig: Figure) -> Figure:
     prior = (rated or previous)[-1]
     fig.label = prior.label
     fig.flags.add("borrowed")
+    plan = lexicon.regex("annual_plan_amount").search(prior.label)
+    at = previous.index(prior)
+    if "plan_amount" in prior.flags and plan and fig.q.unit == PERCENT and at > 0:
+        # …完成投资120亿元，占年度计划投资150亿元的80%: the share done of the plan
+        fig.label = previous[at - 1].label + lexicon.words("share_label_prefix")[0] + plan[0]
+        return fig
     two_levels = fig.measure == "level" and prior.measure == "level"
     share = lexicon.regex("share_verb").search(fig.window)
     if two_levels and fig.q.unit == PERCENT and prior.q.unit != PERCENT and share:
@@ -337,6 +349,22 @@ def share_of_the_figure_before(clause: Clause, fig: Figure) -> Figure:
         return fig
     if fig.label.startswith(lexicon.words("share_label_prefix")):
         fig.label = previous[-1].label + fig.label
+    elif m := lexicon.regex("plan_share_label").match(fig.label):
+        said = clause.text[clause_start(clause.text, fig.q.start) : fig.q.start]
+        particle = len(fig.label) - m.end("plan")  # 完成年度计划的 -> 完成年度计划
+        fig.label = previous[-1].label + said[: len(said) - particle]
+    return fig
+
+
+@rule("label")
+def plan_amount_inside_a_share(clause: Clause, fig: Figure) -> Figure:
+    """市管项目开复工…完成投资52.1亿元，占全年计划投资79.6亿元的65.4%: the amount the share is
+    of is the subject's plan for the year (市管项目全年计划投资), not a share."""
+    m = lexicon.regex("plan_inside_a_share").search(fig.label)
+    if _settled(fig) or fig.measure != "level" or fig.q.unit == PERCENT or not m:
+        return fig
+    fig.label = clean_label(subject_of(fig.label[: m.start()])) + m["plan"]
+    fig.flags.add("plan_amount")
     return fig
 
 

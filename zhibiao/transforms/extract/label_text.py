@@ -100,6 +100,14 @@ def _shorten(text: str) -> str:
     return text[-_MAX_LABEL:]
 
 
+def subject_of(label: str) -> str:
+    """第一产业增加值 -> 第一产业: the thing a label measures, without its noun of measure."""
+    for head in lexicon.words("head_nouns"):
+        if label.endswith(head) and len(label) > len(head) + 1:
+            return label[: -len(head)]
+    return label
+
+
 def verb_object(label: str, area: bool) -> str:
     """种植粮食作物 -> 粮食作物种植面积, 出栏牲畜 -> 牲畜出栏: the object first, as the name goes."""
     m = lexicon.regex("label_verb_object").match(label)

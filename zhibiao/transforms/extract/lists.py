@@ -145,7 +145,12 @@ def distribute(group, previous: list, measure: str) -> None:
     """Fill group.labels and group.regions: from the list before 分别, from regions before it
     and one label after it (墨脱县、察隅县分别完成固定资产投资…), or from the figures it refers
     back to."""
-    from zhibiao.transforms.extract.label_text import clean_label, predicate_noun, strip_period
+    from zhibiao.transforms.extract.label_text import (
+        clean_label,
+        predicate_noun,
+        strip_period,
+        subject_of,
+    )
 
     window = group.window
     word = next((w for w in lexicon.words("distributive") if w in window), "")
@@ -179,19 +184,11 @@ def distribute(group, previous: list, measure: str) -> None:
             said = predicate_noun(predicate)
             labels = [f.label + said for f in prior]
             if lexicon.regex("attribute_of_listed").match(base):
-                labels = [_subject(f.label) + base for f in prior]
+                labels = [subject_of(f.label) + base for f in prior]
             group.regions = [f.region for f in prior]
         else:
             labels = [base or ""] * n
     group.labels = labels
-
-
-def _subject(label: str) -> str:
-    """第一产业增加值 -> 第一产业: the thing a label measures, without its noun of measure."""
-    for head in lexicon.words("head_nouns"):
-        if label.endswith(head) and len(label) > len(head) + 1:
-            return label[: -len(head)]
-    return label
 
 
 def region_list(before: str, n: int) -> list[str] | None:

@@ -9,6 +9,7 @@ stock at the end of June.
 from __future__ import annotations
 
 from zhibiao.transforms import lexicon, units
+from zhibiao.transforms.extract.code import indicator_kind
 from zhibiao.transforms.extract.figure import Clause, Figure
 from zhibiao.transforms.extract.period_phrases import THIS_MONTH, last_month, period_key
 from zhibiao.transforms.extract.rules import rule
@@ -103,6 +104,8 @@ def phrase_before_the_figure(clause: Clause, fig: Figure) -> Figure:
             summed = p.in_force or any(w in between for w in lexicon.words("span_sum_words"))
             # “十三五”期间，7个县通过验收: things done over a closed span are counted over it
             summed = summed or (p.year is not None and fig.measure == "level" and _counted(fig))
+            # 2018年以来，茶产量达到106.62吨: what accrues since a year is its total since then
+            summed = summed or (p.year is None and p.shift is None and _accrues(fig))
             year, suffix, ptype, first = y, "", "year", (p_first if summed else None)
             continue
         if p_suffix == THIS_MONTH:
@@ -122,6 +125,16 @@ def _resolve(clause: Clause, p, year_in_force: int | None) -> tuple:
     """A period phrase of the clause with its relative parts filled in from the document."""
     doc = clause.document
     return p.resolve(year_in_force, doc.published_year, doc.work_report, doc.year)
+
+
+def _accrues(fig: Figure) -> bool:
+    """A level that adds up over time: a flow of the catalog, or an uncatalogued amount or
+    count (not a rate, not a stock the catalog knows)."""
+    unit = units.get(fig.q.unit or "")
+    if fig.measure != "level" or unit is None or unit.dimension == "ratio":
+        return False
+    kind = indicator_kind(fig)
+    return kind == "flow" or kind is None
 
 
 def _counted(fig: Figure) -> bool:
@@ -178,6 +191,27 @@ def months_that_make_a_half_or_a_year(clause: Clause, fig: Figure) -> Figure:
     part = _WHOLE_PARTS.get(fig.period[4:]) if fig.period else None
     if part:
         fig.period, fig.period_type = fig.period[:4] + part[0], part[1]
+    return fig
+
+
+@rule("period", refines=True)
+def annual_plan_is_the_year(clause: Clause, fig: Figure) -> Figure:
+    """1-10月…占年度目标任务185亿元的87%: the year's plan is the whole year's amount."""
+    if fig.measure != "level" or not fig.period or fig.period_type == "year":
+        return fig
+    if lexicon.regex("annual_plan_amount").search(clause.text[: fig.q.start]):
+        fig.period, fig.period_type = fig.period[:4], "year"
+    return fig
+
+
+@rule("period", refines=True)
+def harvest_of_a_season_is_the_year(clause: Clause, fig: Figure) -> Figure:
+    """夏粮产量1.47万吨 in a 1-9月 release: a season's harvest (and its breakdown in the same
+    sentence part) is the year's, whatever part of the year the release covers."""
+    if not fig.period or fig.period_type not in ("ytd", "quarter", "half", "month"):
+        return fig
+    if any(w in clause.text[: fig.q.start] for w in lexicon.words("seasonal_harvest")):
+        fig.period, fig.period_type = fig.period[:4], "year"
     return fig
 
 

@@ -21,6 +21,18 @@ def plan_part_is_target(clause: Clause, fig: Figure) -> Figure:
 
 
 @rule("status")
+def progress_against_a_plan(clause: Clause, fig: Figure) -> Figure:
+    """…完成投资161亿元，占年度目标任务185亿元的87%: the plan's own amount is the target; the
+    share of it done is no target, whatever plan words it names (target_words_before)."""
+    before = clause.text[: fig.q.start]
+    if lexicon.regex("share_of_a_plan").search(before):
+        return fig  # what was done: actual, or an estimate where 预计 governs
+    if fig.measure == "level" and lexicon.regex("annual_plan_amount").search(before):
+        return fig.set(status="target")
+    return fig
+
+
+@rule("status")
 def target_quoted_after_the_figure(clause: Clause, fig: Figure) -> Figure:
     """…完成年初确定的增长10%左右的预期目标: the figure the target quote ends with."""
     if "ratio_part" in fig.flags:
@@ -38,6 +50,7 @@ def target_words_before(clause: Clause, fig: Figure) -> Figure:
     sentence, or a target word in its own part."""
     before = clause.sentence.earlier + clause.text[: fig.q.start]
     part = lexicon.regex("not_target_words").sub("", clause.text[: fig.q.start])
+    part = lexicon.regex("share_of_a_plan").sub("", part)
     if lexicon.regex("governing_target").search(before) or any(
         w in part for w in lexicon.words("target_words")
     ):
