@@ -193,6 +193,23 @@ def alerts(db: Path | None = DbOpt) -> None:
 
 
 @app.command()
+def report(
+    db: Path | None = DbOpt,
+    out: Path | None = typer.Option(
+        None, "--out", help="directory (default $ZHIBIAO_REPORT_DIR, else data/report)"
+    ),
+    region: str | None = typer.Option(None, "--region", help="one region only, e.g. 林芝市"),
+) -> None:
+    """The warehouse as a static site that opens offline: indicators, targets, alerts, quality."""
+    from zhibiao.report import build_report, data_docs_link
+    from zhibiao.settings import Settings
+
+    settings = Settings.from_env()
+    written = build_report(_db(db), out or settings.report_dir, data_docs_link(settings), region)
+    typer.echo(f"wrote {written.pages} indicator pages: {written.index.resolve().as_uri()}")
+
+
+@app.command()
 def serve() -> None:
     """The nightly schedule in this process (02:00 Asia/Shanghai), for setups without a worker."""
     from zhibiao.flows.serve import serve_nightly

@@ -36,6 +36,10 @@ class Settings:
     # Where data_dir/gx/uncommitted/data_docs/local_site is served over HTTP (a browser
     # opens no file:// link from the Prefect UI); None: the artifact links the file.
     docs_url: str | None = None
+    # Where `zhibiao report` and the nightly run write the static report (ZHIBIAO_REPORT_DIR,
+    # default data_dir/report), and where that folder is served over HTTP, like docs_url.
+    report_dir: Path = field(default_factory=_cwd_path("data", "report"))
+    report_url: str | None = None
     # More than this share of a run's sources failing fails the run (flows/summary.py).
     max_failed_share: float = 0.5
 
@@ -69,8 +73,14 @@ class Settings:
             "data_dir": _path(env, "ZHIBIAO_DATA_DIR", base, "data"),
             "webhook_url": env.get("ZHIBIAO_WEBHOOK_URL") or None,
             "docs_url": env.get("ZHIBIAO_DOCS_URL") or None,
+            "report_url": env.get("ZHIBIAO_REPORT_URL") or None,
             "allowed_hosts": _hosts(env.get("ZHIBIAO_ALLOWED_HOSTS")),
         }
+        values["report_dir"] = (
+            _path(env, "ZHIBIAO_REPORT_DIR", base, "")
+            if env.get("ZHIBIAO_REPORT_DIR")
+            else values["data_dir"] / "report"
+        )
         for name, (var, parse, minimum) in _NUMERIC.items():
             raw = env.get(var)
             if raw is not None and raw.strip():
@@ -120,6 +130,14 @@ def _hosts(raw: str | None) -> tuple[str, ...] | None:
         return None
     hosts = tuple(h.strip().lower() for h in raw.split(",") if h.strip())
     return hosts or None
+
+
+def served_url(served_at: str | None, index: Path) -> str:
+    """The link a browser opens for a site's index.html: under served_at when its folder is
+    served over HTTP (a browser opens no file:// link from the Prefect UI), else its file URL."""
+    if served_at:
+        return served_at.rstrip("/") + "/" + index.name
+    return Path(index).resolve().as_uri()
 
 
 def host_allowed(host: str, allowed: tuple[str, ...] | None) -> bool:

@@ -18,6 +18,7 @@ DATASOURCE = "zhibiao"
 ASSET = "figures"
 BATCH = "document"
 SITE = "local_site"
+SITE_DIR = f"uncommitted/data_docs/{SITE}"  # under data_dir/gx, where GX keeps its project
 # The Data Docs index lists the newest validation results only: rebuilding pages for every
 # stored result grows with history (GX #2024); one nightly run writes two results a document.
 VALIDATION_RESULTS_LIMIT = 200
@@ -123,7 +124,7 @@ def _limit_data_docs(context) -> None:
         "class_name": "SiteBuilder",
         "store_backend": {
             "class_name": "TupleFilesystemStoreBackend",
-            "base_directory": f"uncommitted/data_docs/{SITE}/",
+            "base_directory": f"{SITE_DIR}/",
         },
         "site_index_builder": {
             "class_name": "DefaultSiteIndexBuilder",
@@ -134,6 +135,11 @@ def _limit_data_docs(context) -> None:
         context.update_data_docs_site(SITE, site)
     else:
         context.add_data_docs_site(SITE, site)
+
+
+def docs_index_path(data_dir: Path) -> Path:
+    """Where the site's index.html is once built, known without importing GX (5 s)."""
+    return Path(data_dir).resolve() / "gx" / SITE_DIR / "index.html"
 
 
 def docs_index(context) -> str | None:

@@ -1,0 +1,40 @@
+"""What `zhibiao report` shows, read from the warehouse in one read-only connection."""
+
+from __future__ import annotations
+
+import os
+from importlib import resources
+
+import pandas as pd
+
+from zhibiao.warehouse.db import connect
+
+# sql/report/: 010_points.sql builds the temporary table report_points that the others read.
+SETUP = "010_points"
+QUERIES = ("pages", "alerts", "quarantine", "runs", "documents")
+
+
+def report_sql(name: str) -> str:
+    return (resources.files("zhibiao.warehouse") / "sql" / "report" / f"{name}.sql").read_text(
+        encoding="utf-8"
+    )
+
+
+def read_report(db_path: str | os.PathLike, region: str | None = None) -> dict[str, pd.DataFrame]:
+    """The report's frames by name: points (every figure drawn) and each of QUERIES.
+
+    region limits everything to one region; alerts of no region (a source, a document)
+    are kept. Read-only, so writing a report never changes or blocks the warehouse longer
+    than the queries take.
+    """
+    con = connect(db_path, read_only=True)
+    try:
+        con.execute(report_sql(SETUP), {"region": region})
+        frames = {"points": con.execute("select * from report_points").df()}
+        for name in QUERIES:
+            sql = report_sql(name)
+            params = {"region": region} if "$region" in sql else None
+            frames[name] = con.execute(sql, params).df()
+        return frames
+    finally:
+        con.close()
