@@ -185,6 +185,20 @@ def test_the_report_folder_is_a_setting(tmp_path):
     assert chosen.report_dir == tmp_path / "site"
 
 
+def test_a_report_that_cannot_be_written_is_a_warning_not_a_failure(sample, tmp_path):
+    from dataclasses import replace
+
+    from zhibiao.flows.steps import write_report
+
+    blocked = tmp_path / "a-file"
+    blocked.write_text("not a folder", encoding="utf-8")
+    settings = replace(Settings.from_env(cwd=tmp_path), db_path=sample, report_dir=blocked)
+    url, warning = write_report(settings)
+    assert url is None and warning.startswith(f"report not written to {blocked}: ")
+    served = replace(settings, report_dir=tmp_path / "r", report_url="http://127.0.0.1:8801/")
+    assert write_report(served) == ("http://127.0.0.1:8801/index.html", None)
+
+
 def test_the_command_writes_the_site_and_names_it(sample, tmp_path):
     zhibiao = Path(sys.executable).parent / "zhibiao"
     done = subprocess.run(

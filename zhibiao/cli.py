@@ -308,6 +308,8 @@ def _print_summary(summary: dict) -> None:
     typer.echo(" ".join(f"{k}={summary[k]}" for k in keys))
     if summary.get("data_docs"):
         typer.echo(f"Data Docs: {summary['data_docs']}")
+    if summary.get("report_url"):
+        typer.echo(f"Report: {summary['report_url']}")
     for d in summary["documents"]:
         line = f"  {d['source_id']}: {d['status']}, {d['figures_loaded']} figures"
         if d["error"]:

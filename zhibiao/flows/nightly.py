@@ -88,19 +88,32 @@ def final_state(summary: dict) -> State:
 
 
 def publish(flow_name: str, settings: Settings, summary: dict) -> None:
-    """The summary as a markdown artifact and in the log, the Data Docs as a link artifact."""
+    """The summary as a markdown artifact and in the log; the Data Docs and the report as
+    link artifacts."""
     markdown = render_summary(summary)
     create_markdown_artifact(
         markdown, key=f"zhibiao-{flow_name}", description=f"zhibiao {flow_name} run summary"
     )
-    docs = summary.get("data_docs_url")
-    if docs:
-        create_link_artifact(
-            docs,
-            link_text="Great Expectations Data Docs",
-            key=f"zhibiao-{flow_name}-data-docs",
-            description=f"Validation results of run {summary['run_id']} on {settings.db_path}",
-        )
+    links = [
+        (
+            summary.get("data_docs_url"),
+            "Great Expectations Data Docs",
+            "data-docs",
+            f"Validation results of run {summary['run_id']} on {settings.db_path}",
+        ),
+        (
+            summary.get("report_url"),
+            "zhibiao report",
+            "report",
+            f"Indicators, targets, alerts and data quality of {settings.db_path}"
+            f" after run {summary['run_id']}",
+        ),
+    ]
+    for url, text, name, description in links:
+        if url:
+            create_link_artifact(
+                url, link_text=text, key=f"zhibiao-{flow_name}-{name}", description=description
+            )
     logger = get_run_logger()
     logger.info(markdown)
     for line in summary.get("warnings", []):

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import asdict, dataclass, field
+from pathlib import Path
 
 import pandas as pd
 from prefect import task
@@ -16,7 +17,7 @@ from prefect.cache_policies import NONE
 from zhibiao import fetch as fetching
 from zhibiao import snapshots
 from zhibiao.registry import Source
-from zhibiao.settings import Settings
+from zhibiao.settings import Settings, served_url
 from zhibiao.transforms import catalog, read
 from zhibiao.transforms.decode import Decoded
 from zhibiao.transforms.extract import EXTRACTOR_VERSION
@@ -105,7 +106,7 @@ def data_docs_url(settings: Settings, built: str | None) -> str | None:
     if not built or not built.startswith("file://"):
         return None
     if settings.docs_url:
-        return settings.docs_url.rstrip("/") + "/index.html"
+        return served_url(settings.docs_url, Path("index.html"))
     return built
 
 
@@ -117,6 +118,19 @@ def data_docs(settings: Settings) -> str | None:
         return build_data_docs(settings.data_dir)
     except Exception as exc:  # noqa: BLE001 - reported in the summary instead
         return f"(Data Docs not built: {type(exc).__name__}: {exc})"
+
+
+def write_report(settings: Settings) -> tuple[str | None, str | None]:
+    """The static report after a run, and its link: under ZHIBIAO_REPORT_URL when the folder
+    is served, else its file URL. A report that cannot be written is a warning (the second
+    item), never a failed run: the figures are loaded whatever the report does."""
+    from zhibiao.report import build_report, data_docs_link
+
+    try:
+        report = build_report(settings.db_path, settings.report_dir, data_docs_link(settings))
+    except Exception as exc:  # noqa: BLE001 - a warning of the run instead
+        return None, f"report not written to {settings.report_dir}: {type(exc).__name__}: {exc}"
+    return served_url(settings.report_url, report.index), None
 
 
 @task(

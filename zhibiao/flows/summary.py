@@ -53,6 +53,8 @@ def finish(
         load.finish_run(con, run_id, status=status, summary=render_summary(summary), **counts)
         con.execute("checkpoint")
     db.publish_copy(settings.db_path)
+    summary["report_url"], warning = steps.write_report(settings)
+    summary["warnings"] += [warning] if warning else []
     return summary
 
 
@@ -152,6 +154,8 @@ def render_summary(summary: dict) -> str:
     lines += ["", *(f"Warning: {w}" for w in summary.get("warnings") or [])]
     docs = summary.get("data_docs_url") or summary.get("data_docs")
     tail = f"\n\nGreat Expectations Data Docs: {docs}\n" if docs else "\n"
+    if summary.get("report_url"):
+        tail += f"\nReport: {summary['report_url']}\n"
     return head + "\n".join(lines) + tail
 
 
