@@ -10,6 +10,11 @@ export PREFECT_SERVER_ANALYTICS_ENABLED ?= false
 export PREFECT_LOGGING_LEVEL ?= WARNING
 export DO_NOT_TRACK ?= 1
 
+# Debian's chromium, and a Chinese font for its screenshots, for the report's browser test
+# (tests/test_report_browser.py), installed where missing. apt-get needs root, as on CI; where
+# it fails the test is skipped, except under CI=true, where it fails.
+CHROMIUM ?= /usr/bin/chromium
+
 .PHONY: setup run test lint bench soak clean
 
 setup: $(STAMP)
@@ -23,8 +28,13 @@ $(STAMP): pyproject.toml
 run: setup
 	$(BIN)/zhibiao run
 
-test: setup
+test: setup $(CHROMIUM)
 	$(BIN)/python -m pytest -q
+
+$(CHROMIUM):
+	DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-wqy-microhei \
+	|| echo "chromium not installed: the report's browser test will be skipped"
 
 lint: setup
 	$(BIN)/ruff check zhibiao tests bench
