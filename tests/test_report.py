@@ -87,13 +87,19 @@ def test_the_scorecards_count_met_missed_and_pending_per_document(sample, site):
         assert counts and counts.groups() == (str(met), str(missed), str(pending)), document_id
 
 
-def test_the_index_links_a_page_for_every_indicator_and_region(frames, site):
+def test_the_index_links_a_page_for_every_indicator_and_region(sample, frames, site):
     out, report = site
     index = (out / "index.html").read_text(encoding="utf-8")
     linked = set(re.findall(r'href="(pages/[^"#]+)"', index))
     assert report.pages == len(frames["pages"]) == len(linked)
     assert all((out / name).is_file() for name in linked)
     assert (out / page_file("gdp", "", "墨脱县")).is_file()  # the county has its own page
+    [(county_pages,)] = _sql(
+        sample,
+        "select count(distinct (indicator_code, series_label)) from observations "
+        "where region = '墨脱县' and series_kind <> 'derived'",
+    )
+    assert f'data-region="墨脱县">墨脱县</a></td><td class="num">{county_pages}</td>' in index
 
 
 def test_quality_shows_quarantine_by_reason_runs_and_the_data_docs(sample, site):

@@ -133,6 +133,9 @@ def test_the_index_opens_offline_and_searches(run, browser, tmp_path_factory, ca
     visible = visit.page.locator("#indicators tbody tr:visible")
     assert 1 <= visible.count() < total
     assert visible.locator("a", has_text="地区生产总值").count() >= 1
+    visit.page.click('#regions a[data-region="林芝市"]')  # a region: its indicators only
+    regions = visible.locator("td:first-child").all_inner_texts()
+    assert set(regions) == {"林芝市"} and len(regions) < total
     visit.screenshot(tmp_path_factory.mktemp("report-screens") / "index.png", capsys)
     assert visit.problems == []
     assert [u for u in visit.requests if not u.startswith("file://")] == []

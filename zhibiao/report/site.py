@@ -92,7 +92,8 @@ def write_site(
     for stale in (out / PAGES).glob("*.html"):
         if stale not in written:  # a page of an indicator no longer in the warehouse
             stale.unlink()
-    _render(env, "index.html.j2", out / "index.html", root="", pages=pages, **common)
+    index = {"pages": pages, "regions": region_rows(pages)}
+    _render(env, "index.html.j2", out / "index.html", root="", **index, **common)
     cards = target_cards(figures, files)
     _render(env, "targets.html.j2", out / "targets.html", root="", cards=cards, **common)
     _render(env, "alerts.html.j2", out / "alerts.html", root="", alerts=alerts, **common)
@@ -127,6 +128,17 @@ def page_context(key: tuple, figures: list[dict], alerts: list[dict]) -> dict:
     }
 
 
+def region_rows(pages: list[dict]) -> list[dict]:
+    """The index's table of regions: indicator pages, figures and open alerts of each."""
+    rows: dict[str, dict] = {}
+    for p in pages:
+        row = rows.setdefault(p["region"], {"region": p["region"], "pages": 0, "figures": 0})
+        row["pages"] += 1
+        row["figures"] += p["figures"]
+        row["open_alerts"] = row.get("open_alerts", 0) + p["open_alerts"]
+    return sorted(rows.values(), key=lambda r: -r["figures"])
+
+
 def target_cards(figures: list[dict], files: dict) -> list[dict]:
     """The scorecard of each document that set targets: its current targets and outcomes."""
     by_document: dict[str, list[dict]] = {}
@@ -158,7 +170,6 @@ def target_cards(figures: list[dict], files: dict) -> list[dict]:
 def _counts(frames: dict[str, pd.DataFrame]) -> dict:
     pages = frames["pages"]
     return {
-        "regions": sorted(pages["region"].unique().tolist()),
         "pages": len(pages),
         "figures": len(frames["points"]),
         "documents": len(frames["documents"]),
