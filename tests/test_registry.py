@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from zhibiao.registry import RegistryError, Source, load_sources
+from zhibiao.registry import Discover, RegistryError, Source, load_sources
 
 GOOD = [
     {
@@ -89,6 +89,9 @@ sources:
 
 BASE = {"id": "linzhi-bulletin-2023", "url": "b.html", "kind": "news", "region": "林芝市"}
 PREFIX = "entry 3 (linzhi-bulletin-2023): field"
+LISTING = {k: v for k, v in BASE.items() if k != "kind"} | {
+    "url": "https://tjj.linzhi.gov.cn/tjsj/"
+}
 
 BAD_ENTRIES = [
     (
@@ -145,13 +148,64 @@ BAD_ENTRIES = [
     (
         {**BASE, "licence": "CC-BY"},
         f"{PREFIX} 'licence' is not a known field; known fields: id, url, kind, region, "
-        "publisher, cadence, published_on, title",
+        "publisher, cadence, published_on, title, period, discover",
     ),
     (
         {**BASE, "publisher": ["a", "b"]},
         f"{PREFIX} 'publisher' must be text; got list ['a', 'b'] (quote it)",
     ),
     ("linzhi-bulletin-2023", "entry 3: must be a mapping of fields; got str"),
+    (
+        {**BASE, "period": "2024-Q1"},
+        f"{PREFIX} 'period' must be a period such as 2023, 2024Q1, 2024H1, 2024M06, "
+        "2024M01-M09; got '2024-Q1'",
+    ),
+    (
+        {**LISTING, "discover": "公报"},
+        f'{PREFIX} \'discover\' must be a mapping such as {{files: "*.pdf"}} or {{links: "公报"}}',
+    ),
+    (
+        {**LISTING, "discover": {"links": "公报", "depth": 2}},
+        f"{PREFIX} 'discover' has an unknown key 'depth'; known: files, links, pages",
+    ),
+    (
+        {**LISTING, "discover": {"links": "公报", "files": "*"}},
+        f"{PREFIX} 'discover' needs exactly one of files (a folder) or links (a listing)",
+    ),
+    (
+        {**LISTING, "discover": {"pages": 2}},
+        f"{PREFIX} 'discover' needs exactly one of files (a folder) or links (a listing)",
+    ),
+    (
+        {**LISTING, "discover": {"links": "统计(公报"}},
+        f"{PREFIX} 'discover' links is not a valid regular expression: missing ), "
+        "unterminated subpattern at position 2",
+    ),
+    (
+        {**LISTING, "discover": {"links": "公报", "pages": 0}},
+        f"{PREFIX} 'discover' pages must be a whole number from 1 to 50; got 0",
+    ),
+    (
+        {**LISTING, "discover": {"links": "公报", "pages": True}},
+        f"{PREFIX} 'discover' pages must be a whole number from 1 to 50; got True",
+    ),
+    (
+        {**LISTING, "discover": {"links": " "}},
+        f"{PREFIX} 'discover' links must be non-blank text; got ' '",
+    ),
+    (
+        {**LISTING, "url": "inbox/", "discover": {"links": "公报"}},
+        f"{PREFIX} 'url' of a listing must be an http(s) page or feed; got '{{tmp}}/inbox'",
+    ),
+    (
+        {**LISTING, "discover": {"files": "*.pdf"}},
+        f"{PREFIX} 'url' of a folder must be a path under the data directory; "
+        "got 'https://tjj.linzhi.gov.cn/tjsj/'",
+    ),
+    (
+        {**LISTING, "url": "inbox/", "discover": {"files": "*", "pages": 2}},
+        f"{PREFIX} 'discover' pages is for a listing, not a folder",
+    ),
 ]
 
 
@@ -169,7 +223,7 @@ def test_a_bad_entry_is_named_by_index_id_and_field(tmp_path, entry, message):
     path = registry_with(tmp_path, entry)
     with pytest.raises(RegistryError) as info:
         load_sources(path)
-    assert str(info.value) == f"{path}: {message}"
+    assert str(info.value) == f"{path}: {message}".replace("{tmp}", str(tmp_path))
 
 
 def test_a_release_dated_to_the_month_or_year_is_dated_to_its_first_day(tmp_path):
@@ -257,3 +311,31 @@ def test_a_missing_file(tmp_path):
 
 def test_an_empty_list_is_a_valid_registry(tmp_path):
     assert load_sources(write(tmp_path, "sources: []\n")) == []
+
+
+def test_a_listing_or_folder_needs_no_kind_and_keeps_its_discover_mapping(tmp_path):
+    path = write(
+        tmp_path,
+        """
+sources:
+  - id: xizang-tjj-releases
+    url: https://tjj.xizang.gov.cn/tjsj/
+    region: 西藏自治区
+    discover: {links: "统计公报|经济运行", pages: 3}
+  - id: inbox
+    url: inbox/
+    region: 林芝市
+    discover: {files: "*.pdf"}
+  - id: bulletins
+    url: https://tjj.linzhi.gov.cn/tjgb/
+    kind: statistical_bulletin
+    region: 林芝市
+    discover: {links: 公报}
+""",
+    )
+    listing, folder, bulletins = load_sources(path)
+    assert (listing.kind, listing.discover) == (None, Discover(links="统计公报|经济运行", pages=3))
+    assert not listing.discover.folder
+    assert (folder.url, folder.discover) == (str(tmp_path / "inbox"), Discover(files="*.pdf"))
+    assert folder.discover.folder
+    assert (bulletins.kind, bulletins.discover.pages) == ("statistical_bulletin", 1)

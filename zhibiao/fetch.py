@@ -453,14 +453,7 @@ def _fetch_file(source_url: str, settings: Settings) -> FetchResult:
     sources.yaml may be edited by many hands; confining reads to data_dir means a bad
     entry (or a symlink planted in data/) cannot pull /etc/passwd into the warehouse.
     """
-    path = _local_path(source_url)
-    root = settings.data_dir.resolve()
-    try:
-        resolved = path.resolve(strict=True)
-    except (OSError, RuntimeError) as exc:
-        raise FetchError(source_url, f"cannot open {path}: {_root_cause(exc)}") from None
-    if not resolved.is_relative_to(root):
-        raise FetchError(source_url, f"{resolved} is outside the data directory {root}")
+    resolved = inside_data_dir(source_url, settings)
     if not resolved.is_file():
         raise FetchError(source_url, f"{resolved} is not a regular file")
     cap = settings.max_bytes
@@ -487,7 +480,22 @@ def _fetch_file(source_url: str, settings: Settings) -> FetchResult:
     )
 
 
-def _local_path(source_url: str) -> Path:
+def inside_data_dir(source_url: str, settings: Settings) -> Path:
+    """The existing file or folder a local URL names, resolved; FetchError when it is missing
+    or lies outside the data directory (symlinks followed)."""
+    path = local_path(source_url)
+    root = settings.data_dir.resolve()
+    try:
+        resolved = path.resolve(strict=True)
+    except (OSError, RuntimeError) as exc:
+        raise FetchError(source_url, f"cannot open {path}: {_root_cause(exc)}") from None
+    if not resolved.is_relative_to(root):
+        raise FetchError(source_url, f"{resolved} is outside the data directory {root}")
+    return resolved
+
+
+def local_path(source_url: str) -> Path:
+    """The path a file URL or a bare path names (no check that it exists or where)."""
     parts = urlsplit(source_url)
     if parts.scheme.lower() == "file":
         if parts.netloc not in ("", "localhost"):

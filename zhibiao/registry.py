@@ -25,6 +25,13 @@ ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 # first day of it: the vintage date then sorts before every later release, and the year of
 # publication, which 今年/去年 count from, stays exact.
 PARTIAL_DATE = re.compile(r"^(?P<year>\d{4})(?:-(?P<month>\d{1,2}))?$")
+# A reference period as observations spell it (schema.FIGURE_COLUMNS): 2023, 2024Q1, 2024H1,
+# 2024M06, 2024M01-M09.
+PERIOD = re.compile(r"^\d{4}(?:Q[1-4]|H[12]|M(?:0[1-9]|1[0-2])(?:-M(?:0[1-9]|1[0-2]))?)?$")
+# A listing followed past this many pages is a crawl of the whole archive: that is a
+# backfill's job, done once by hand, not every night's.
+MAX_PAGES = 50
+DISCOVER_KEYS = ("files", "links", "pages")
 
 
 class RegistryError(ValueError):
@@ -32,17 +39,42 @@ class RegistryError(ValueError):
 
 
 @dataclass(frozen=True)
+class Discover:
+    """How a listing or a folder entry finds its documents (docs/architecture.md#registry).
+
+    `files` (a glob) makes the entry a folder under the data directory; `links` (a regex
+    searched in each link's text and URL) makes it a listing page or feed, followed over
+    `pages` pages of the CMS's pagination.
+    """
+
+    files: str | None = None
+    links: str | None = None
+    pages: int = 1
+
+    @property
+    def folder(self) -> bool:
+        return self.files is not None
+
+
+@dataclass(frozen=True)
 class Source:
-    """One entry of sources.yaml; url is absolute (relative paths already resolved)."""
+    """One entry of sources.yaml; url is absolute (relative paths already resolved).
+
+    An entry with `discover` is a listing or a folder: its documents are found each night,
+    and `kind`, `period` and `title`, when it gives none, are read per document from the
+    document's title (zhibiao/discovery/titles.yaml).
+    """
 
     id: str
     url: str
-    kind: str
+    kind: str | None
     region: str
     publisher: str | None = None
     cadence: str | None = None
     published_on: date | None = None
     title: str | None = None
+    period: str | None = None  # the reference period (2024Q1), read from the title if not given
+    discover: Discover | None = None
 
 
 _Fail = Callable[[str, str], RegistryError]
@@ -178,16 +210,62 @@ def _parse_entry(path: Path, index: int, entry: Any) -> Source:
     for name in entry:
         if name not in KNOWN_FIELDS:
             raise fail(str(name), "is not a known field" + _suggestion(str(name)))
+    discovers = entry.get("discover") is not None
     for name in REQUIRED:
+        if name == "kind" and discovers:
+            continue  # read per document from its title
         if entry.get(name) is None or entry.get(name) == "":
             raise fail(name, "is required")
-    values = {name: _text(entry, name, fail) for name in KNOWN_FIELDS if name != "published_on"}
+    values = {
+        name: _text(entry, name, fail)
+        for name in KNOWN_FIELDS
+        if name not in ("published_on", "discover")
+    }
     _check_id(values["id"], fail)
     values["url"] = _resolve_url(values["url"], path.parent, fail)
     _check_choice(values, "kind", KINDS, fail)
     _check_choice(values, "cadence", CADENCES, fail)
+    if values["period"] is not None and not PERIOD.match(values["period"]):
+        raise fail(
+            "period",
+            f"must be a period such as 2023, 2024Q1, 2024H1, 2024M06, "
+            f"2024M01-M09; got {values['period']!r}",
+        )
     values["published_on"] = _date(entry.get("published_on"), fail)
+    if discovers:
+        values["discover"] = _discover(entry["discover"], values["url"], fail)
     return Source(**values)
+
+
+def _discover(value: Any, url: str, fail: _Fail) -> Discover:
+    """A `discover` mapping: {files: GLOB} for a folder, {links: REGEX, pages: N} for a listing."""
+    if not isinstance(value, dict):
+        raise fail("discover", 'must be a mapping such as {files: "*.pdf"} or {links: "公报"}')
+    for key in value:
+        if key not in DISCOVER_KEYS:
+            raise fail("discover", f"has an unknown key {key!r}; known: {', '.join(DISCOVER_KEYS)}")
+    files, links, pages = value.get("files"), value.get("links"), value.get("pages", 1)
+    if (files is None) == (links is None):
+        raise fail("discover", "needs exactly one of files (a folder) or links (a listing)")
+    for key, text in (("files", files), ("links", links)):
+        if text is not None and (not isinstance(text, str) or not text.strip()):
+            raise fail("discover", f"{key} must be non-blank text; got {text!r}")
+    local = not urlsplit(url).scheme or urlsplit(url).scheme == "file"
+    if files is not None:
+        if not local:
+            raise fail("url", f"of a folder must be a path under the data directory; got {url!r}")
+        if "pages" in value:
+            raise fail("discover", "pages is for a listing, not a folder")
+        return Discover(files=files.strip())
+    if local:
+        raise fail("url", f"of a listing must be an http(s) page or feed; got {url!r}")
+    try:
+        re.compile(links)
+    except re.error as exc:
+        raise fail("discover", f"links is not a valid regular expression: {exc}") from None
+    if isinstance(pages, bool) or not isinstance(pages, int) or not 1 <= pages <= MAX_PAGES:
+        raise fail("discover", f"pages must be a whole number from 1 to {MAX_PAGES}; got {pages!r}")
+    return Discover(links=links, pages=pages)
 
 
 def _entry_error(path: Path, index: int, label: str, name: str, problem: str) -> RegistryError:

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from operator import attrgetter
-
 from prefect import flow
 from prefect.states import State
 
 from zhibiao import progress
-from zhibiao.flows.document import process_source, reextract_document
+from zhibiao.flows.discover import process_registry
+from zhibiao.flows.document import reextract_document
 from zhibiao.flows.nightly import run_registry
 from zhibiao.warehouse import db
 from zhibiao.warehouse.db import load_sql
@@ -33,9 +32,7 @@ def backfill(sources: str | None = None, db: str | None = None, reextract: bool 
                 lambda row: row["source_id"],
                 lambda row: reextract_document(row, settings, run_id),
             )
-        return progress.each(
-            registry, attrgetter("id"), lambda s: process_source(s, settings, run_id)
-        )
+        return process_registry(registry, settings, run_id)
 
     return run_registry("backfill", sources, db, work)
 

@@ -222,11 +222,7 @@ def _record_fetch(settings: Settings, source: Source, fetched: FetchResult) -> b
             etag=fetched.etag,
             last_modified=fetched.last_modified,
         )
-        row = con.execute(
-            "select count(*) from documents where document_id = ? and status = 'loaded'",
-            [fetched.sha256],
-        ).fetchone()
-    return bool(row and row[0])
+        return load.document_loaded(con, fetched.sha256)
 
 
 def _record_failure(settings, source, document, stage, reason, run_id, rows=None, status=None):

@@ -5,7 +5,6 @@ from __future__ import annotations
 import time
 import uuid
 from dataclasses import replace
-from operator import attrgetter
 from pathlib import Path
 
 from prefect import flow, get_run_logger
@@ -13,8 +12,7 @@ from prefect.artifacts import create_link_artifact, create_markdown_artifact
 from prefect.runtime import flow_run
 from prefect.states import Completed, Failed, State
 
-from zhibiao import progress
-from zhibiao.flows.document import process_source
+from zhibiao.flows.discover import process_registry
 from zhibiao.flows.summary import finish, render_summary
 from zhibiao.registry import load_sources
 from zhibiao.settings import Settings
@@ -35,14 +33,7 @@ def run_settings(sources: str | None, db_path: str | None) -> Settings:
 @flow(name="nightly", log_prints=True)
 def nightly(sources: str | None = None, db: str | None = None) -> State:
     """Fetch every source; only new bytes are decoded, extracted, validated and loaded."""
-    return run_registry(
-        "nightly",
-        sources,
-        db,
-        lambda registry, settings, run_id: progress.each(
-            registry, attrgetter("id"), lambda s: process_source(s, settings, run_id)
-        ),
-    )
+    return run_registry("nightly", sources, db, process_registry)
 
 
 def run_registry(flow_name: str, sources: str | None, db_path: str | None, work) -> State:

@@ -76,6 +76,8 @@ def hints(
     header = f"{content_type}; charset={charset}" if content_type and charset else content_type
     return SourceHints(
         region=source.region,
+        # the year a release reports on (2023年统计公报, published in 2024): its period's
+        year=int(source.period[:4]) if source.period else None,
         published_on=source.published_on,
         fetched_on=fetched_on,
         content_type=header,

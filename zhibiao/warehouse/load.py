@@ -18,6 +18,7 @@ from zhibiao.schema import FIGURE_COLUMNS, SERIES_LABEL
 from zhibiao.warehouse.db import load_sql
 from zhibiao.warehouse.records import (
     close_stale_runs,
+    document_loaded,
     fail_run,
     finish_run,
     record_document,
@@ -31,6 +32,7 @@ from zhibiao.warehouse.records import (
 __all__ = [
     "LoadResult",
     "close_stale_runs",
+    "document_loaded",
     "fail_run",
     "finish_run",
     "load_document",

@@ -101,6 +101,16 @@ def upsert_sources(
     return len(frame)
 
 
+def document_loaded(con: duckdb.DuckDBPyConnection, document_id: str | None) -> bool:
+    """Whether these bytes are already loaded: the same document, whatever URL or file
+    name brought it tonight."""
+    row = con.execute(
+        "select count(*) from documents where document_id = ? and status = 'loaded'",
+        [document_id],
+    ).fetchone()
+    return bool(row and row[0])
+
+
 def upsert_indicators(con: duckdb.DuckDBPyConnection, catalog_df: pd.DataFrame) -> int:
     """Insert or update the indicator catalog; its growth_basis decides which figures derive."""
     frame = catalog_df.rename(columns=CATALOG_COLUMNS).reindex(
