@@ -123,7 +123,9 @@ def respond(
     return behaviour
 
 
-def conditional(body: bytes, etag: str, last_modified: str) -> Behaviour:
+def conditional(
+    body: bytes, etag: str, last_modified: str, content_type: str = "text/plain"
+) -> Behaviour:
     """200 with validators, or 304 when the request's validators match (RFC 9110 13.1)."""
 
     def behaviour(h: _Handler) -> None:
@@ -134,7 +136,7 @@ def conditional(body: bytes, etag: str, last_modified: str) -> Behaviour:
         if unchanged:
             respond(304, headers=validators)(h)
         else:
-            respond(200, body, {**validators, "Content-Type": "text/plain"})(h)
+            respond(200, body, {**validators, "Content-Type": content_type})(h)
 
     return behaviour
 

@@ -55,6 +55,10 @@ class Settings:
     retry_after_max: float = 60.0  # a longer Retry-After means: give up until the next run
     max_redirects: int = 5
     allowed_hosts: tuple[str, ...] | None = None  # None: any host; "*.gov.cn" covers subdomains
+    # Seconds between two requests to one host when following a listing's links (a robots.txt
+    # Crawl-delay may ask for more): a nightly crawl of a small bureau's site must not look
+    # like an attack on it.
+    crawl_delay: float = 1.0
 
     # Per-document limits: a generated page or a data dump (one 2.9 MB line of 80,000
     # figures) is quarantined with the limit named, and the night goes on. A real release
@@ -99,6 +103,7 @@ _NUMERIC: dict[str, tuple[str, Callable[[str], Any], float]] = {
     "backoff_max": ("ZHIBIAO_BACKOFF_MAX", float, 0),
     "retry_after_max": ("ZHIBIAO_RETRY_AFTER_MAX", float, 0),
     "max_redirects": ("ZHIBIAO_MAX_REDIRECTS", int, 0),
+    "crawl_delay": ("ZHIBIAO_CRAWL_DELAY", float, 0),
     "document_timeout": ("ZHIBIAO_DOCUMENT_TIMEOUT", float, 0.001),
     "max_figures": ("ZHIBIAO_MAX_FIGURES", int, 1),
     "max_failed_share": ("ZHIBIAO_MAX_FAILED_SHARE", float, 0),

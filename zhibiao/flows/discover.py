@@ -10,42 +10,57 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from collections.abc import Callable
 
 import pandas as pd
 
 from zhibiao import fetch as fetching
 from zhibiao import progress
 from zhibiao.discovery import dates, titles
+from zhibiao.discovery import links as listing
+from zhibiao.discovery.crawl import Crawler
 from zhibiao.discovery.folder import folder_files
-from zhibiao.fetch import FetchError
+from zhibiao.fetch import FetchError, FetchResult
 from zhibiao.flows.document import process_bytes, process_source
 from zhibiao.flows.steps import DocumentOutcome
 from zhibiao.registry import Source
 from zhibiao.settings import Settings
 from zhibiao.warehouse import db, links, load, source_state
 
+Fetch = Callable[[str], FetchResult]
+
 
 def process_registry(registry: list[Source], settings: Settings, run_id: str) -> list:
     """Every entry in order: a plain entry is one document, a listing or folder many."""
     owned = {s.url for s in registry if s.discover is None}
+    crawler = Crawler(settings)  # one per run: the per-host delay spans all listings
     per_entry = progress.each(
-        registry, lambda s: s.id, lambda s: process_entry(s, settings, run_id, owned)
+        registry, lambda s: s.id, lambda s: process_entry(s, settings, run_id, owned, crawler)
     )
     return [outcome for outcomes in per_entry for outcome in outcomes]
 
 
 def process_entry(
-    source: Source, settings: Settings, run_id: str, owned: frozenset[str] | set[str] = frozenset()
+    source: Source,
+    settings: Settings,
+    run_id: str,
+    owned: frozenset[str] | set[str] = frozenset(),
+    crawler: Crawler | None = None,
 ) -> list[DocumentOutcome]:
     """The outcomes of one registry entry; a failure of one is recorded, never raised."""
     if source.discover is None:
         return [process_source(source, settings, run_id)]
     try:
-        return _process_folder(source, settings, run_id, owned)
+        if source.discover.folder:
+            return _process_folder(source, settings, run_id, owned)
+        return _process_listing(source, settings, run_id, crawler or Crawler(settings))
     except Exception as exc:  # noqa: BLE001 - recorded below, the run goes on
         reason = f"unexpected error in discover: {type(exc).__name__}: {exc}"
         _source_failed(settings, source, "discover", reason, run_id)
         return [DocumentOutcome(source.id, "failed", stage="discover", error=reason)]
+
+
+# --- folders ------------------------------------------------------------------------------
 
 
 def _process_folder(
@@ -60,39 +75,125 @@ def _process_folder(
     with db.connect(settings.db_path) as con:
         source_state.record_fetch(con, source.id, status="new")
     today = dt.date.today()
-    outcomes = [
-        _document(
-            source,
-            document_source(source, str(path), path.stem, dates.printed_date(path.name, today)),
-            settings,
-            run_id,
-            found_on=source.url,
-        )
-        for path in files
-        if str(path) not in owned
-    ]
+    outcomes = []
+    for path in files:
+        if str(path) not in owned:
+            item = document_source(
+                source, str(path), path.stem, dates.printed_date(path.name, today)
+            )
+            outcomes.append(_document(source, item, settings, run_id, source.url)[0])
     return outcomes or [
         DocumentOutcome(source.id, "unchanged", notes=["no files of its own in the folder"])
     ]
 
 
-def document_source(entry: Source, url: str, title: str, printed: dt.date | None) -> Source:
+# --- listings -----------------------------------------------------------------------------
+
+
+def _process_listing(
+    source: Source, settings: Settings, run_id: str, crawler: Crawler
+) -> list[DocumentOutcome]:
+    """The listing's pages, then each new link whose text or URL matches. A first page answered 304 leaves only the
+    links that failed transiently on an earlier night to fetch again."""
+    with db.connect(settings.db_path) as con:
+        validators = source_state.validators(con, source.id)
+    try:
+        first = crawler.get(source.url, validators)
+        found, notes = _listing_links(source, first, crawler) if first.status == "new" else ([], [])
+    except (FetchError, listing.ListingError) as exc:
+        reason = str(exc) if isinstance(exc, FetchError) else f"{source.url}: {exc}"
+        _source_failed(settings, source, "fetch", reason, run_id)
+        return [DocumentOutcome(source.id, "failed", stage="fetch", error=reason)]
+    with db.connect(settings.db_path) as con:
+        status = "unchanged" if first.status == "not_modified" else "new"
+        source_state.record_fetch(
+            con, source.id, status=status, etag=first.etag, last_modified=first.last_modified
+        )
+        settled = links.settled(con, source.id)
+        retry = links.retries(con, source.id)
+    fresh = [(link, page) for link, page in found if link.url not in settled]
+    on_page = {link.url for link, _ in fresh}
+    fresh += [
+        (listing.Link(r["url"], r["title"] or "", r["published_on"]), r["found_on"])
+        for r in retry
+        if r["url"] not in on_page
+    ]
+    if first.status == "not_modified" and not fresh:
+        return [DocumentOutcome(source.id, "unchanged", notes=["304 not modified: nothing new"])]
+    pattern = source.discover.links
+    _record_filtered(
+        settings, source, [f for f in fresh if not listing.matches(f[0], pattern)], run_id
+    )
+    outcomes = []
+    for link, page in fresh:
+        if listing.matches(link, pattern):
+            item = document_source(source, link.url, link.text, link.printed)
+            outcomes.append(_document(source, item, settings, run_id, page, crawler.get)[0])
+            settled.add(link.url)
+    if not outcomes:
+        notes.append(f"no new links among the {len(found)} on the listing")
+        return [DocumentOutcome(source.id, "unchanged", notes=notes)]
+    return outcomes
+
+
+def _listing_links(
+    source: Source, first: FetchResult, crawler: Crawler
+) -> tuple[list[tuple[listing.Link, str]], list[str]]:
+    """The links of the listing's pages, each with the page it was on. A later page that
+    fails ends the pagination (a column shorter than `pages` answers 404), with a note."""
+    today = dt.date.today()
+    found = [(link, source.url) for link in _links(first, today)]
+    notes = []
+    for n in range(1, source.discover.pages):
+        url = listing.page_url(source.url, n)
+        try:
+            found += [(link, url) for link in _links(crawler.get(url), today)]
+        except (FetchError, listing.ListingError) as exc:
+            notes.append(f"pagination stopped at page {n + 1}: {exc}")
+            break
+    unique = {}
+    for link, page in found:
+        unique.setdefault(link.url, (link, page))
+    return list(unique.values()), notes
+
+
+def _links(fetched: FetchResult, today: dt.date) -> list[listing.Link]:
+    header = fetched.content_type
+    if header and fetched.charset:
+        header = f"{header}; charset={fetched.charset}"
+    return listing.page_links(fetched.body or b"", fetched.final_url, header, today)
+
+
+# --- one discovered document --------------------------------------------------------------
+
+
+def document_source(
+    entry: Source, url: str, title: str, printed: dt.date | None, parent: Source | None = None
+) -> Source:
     """A discovered document as a registry entry of its own: the entry's region and
-    publisher, the kind and period the entry gives, else those its title names."""
+    publisher; the kind and period the entry gives, else those its title names, else (for
+    an attachment) its page's; the date printed beside it, else its page's."""
     return dataclasses.replace(
         entry,
         url=url,
         title=title,
-        kind=entry.kind or titles.title_kind(title) or titles.FALLBACK_KIND,
-        period=entry.period or titles.title_period(title),
-        published_on=printed or entry.published_on,
+        kind=entry.kind
+        or titles.title_kind(title)
+        or (parent.kind if parent else titles.FALLBACK_KIND),
+        period=entry.period or titles.title_period(title) or (parent.period if parent else None),
+        published_on=printed or (parent.published_on if parent else entry.published_on),
         discover=None,
     )
 
 
 def _document(
-    entry: Source, item: Source, settings: Settings, run_id: str, found_on: str, fetch=None
-) -> DocumentOutcome:
+    entry: Source,
+    item: Source,
+    settings: Settings,
+    run_id: str,
+    found_on: str,
+    fetch: Fetch | None = None,
+) -> tuple[DocumentOutcome, FetchResult | None]:
     """Fetch one discovered document, then read and load it unless its bytes are known;
     the link's row says what became of it."""
     link = {
@@ -107,22 +208,18 @@ def _document(
     }
     note = f"{item.title} ({item.url})"
     try:
-        fetched = (fetch or _fetch_local)(item.url, settings)
+        fetched = fetch(item.url) if fetch else fetching.fetch(item.url, settings=settings)
     except FetchError as exc:
         _link_failed(settings, entry, link, "fetch", str(exc), exc.transient)
-        return DocumentOutcome(entry.id, "failed", stage="fetch", error=str(exc), notes=[note])
-    with db.connect(settings.db_path) as con:
-        known = load.document_loaded(con, fetched.sha256)
-    if known:
-        outcome = DocumentOutcome(
-            entry.id,
-            "unchanged",
-            fetched.sha256,
-            notes=[f"{note}: same bytes as a loaded document"],
-        )
-    else:
-        outcome = process_bytes(item, settings, fetched, run_id)
-        outcome.notes.append(note)
+        outcome = DocumentOutcome(entry.id, "failed", stage="fetch", error=str(exc), notes=[note])
+        return outcome, None
+    try:
+        outcome = _read(entry, item, settings, fetched, run_id)
+    except Exception as exc:  # noqa: BLE001 - one document's surprise, recorded; the run goes on
+        reason = f"unexpected error: {type(exc).__name__}: {exc}"
+        _link_failed(settings, entry, link, "read", reason, retry=False)
+        return DocumentOutcome(entry.id, "failed", stage="read", error=reason, notes=[note]), None
+    outcome.notes.append(note)
     with db.connect(settings.db_path) as con:
         links.record_link(
             con,
@@ -133,11 +230,46 @@ def _document(
                 "error": outcome.error,
             },
         )
-    return outcome
+    return outcome, fetched
 
 
-def _fetch_local(url: str, settings: Settings) -> fetching.FetchResult:
-    return fetching.fetch(url, settings=settings)
+def _read(
+    entry: Source, item: Source, settings: Settings, fetched: FetchResult, run_id: str
+) -> DocumentOutcome:
+    with db.connect(settings.db_path) as con:
+        known = load.document_loaded(con, fetched.sha256)
+    if known:
+        return DocumentOutcome(
+            entry.id, "unchanged", fetched.sha256, notes=["same bytes as a loaded document"]
+        )
+    return process_bytes(item, settings, fetched, run_id)
+
+
+# --- what failed, and what was left out ---------------------------------------------------
+
+
+def _record_filtered(settings, source: Source, left_out, run_id: str) -> None:
+    """Links the entry's pattern does not match: recorded once, never fetched."""
+    if not left_out:
+        return
+    why = f"matches neither text nor URL of {source.discover.links!r}"
+    with db.connect(settings.db_path) as con:
+        con.execute("begin transaction")
+        for link, page in left_out:
+            links.record_link(
+                con,
+                {
+                    "url": link.url,
+                    "source_id": source.id,
+                    "found_on": page,
+                    "title": link.text,
+                    "published_on": link.printed,
+                    "status": "filtered_out",
+                    "error": why,
+                    "run_id": run_id,
+                },
+            )
+        con.execute("commit")
 
 
 def _source_failed(settings: Settings, source: Source, stage: str, reason: str, run_id: str):

@@ -9,7 +9,7 @@ from zhibiao.flows import steps
 from zhibiao.flows.steps import DocumentOutcome
 from zhibiao.settings import Settings
 from zhibiao.transforms import catalog
-from zhibiao.warehouse import db, load
+from zhibiao.warehouse import db, links, load
 
 FAILED = ("failed", "quarantined", "rejected")  # outcomes that count as a failed source
 
@@ -41,6 +41,7 @@ def finish(
             "status_message": status_message(outcomes),
             **counts,
             "refused_by_reason": load.refused_by_reason(con, run_id),
+            "links": links.counts(con, run_id),
             "alerts_notified": delivery["sent"],
             "notifications_failed": delivery["failed"],
             "alerts_pending": delivery["pending"],
@@ -78,7 +79,7 @@ def status_message(outcomes: list[DocumentOutcome]) -> str:
     failed = [o for o in outcomes if o.status in FAILED]
     if not failed:
         return f"{len(outcomes)} source(s), none failed"
-    names = ", ".join(o.source_id for o in failed)
+    names = ", ".join(dict.fromkeys(o.source_id for o in failed))  # a listing's links: once
     return f"{len(failed)} of {len(outcomes)} source(s) failed: {names}"[:500]
 
 
@@ -138,6 +139,10 @@ def render_summary(summary: dict) -> str:
             f"| {d['source_id']} | {d['status']} | {d['figures_loaded']} | "
             f"{d['figures_quarantined']} | {detail.replace('|', '/')[:200]} |"
         )
+    found = summary.get("links") or {}
+    if found:
+        counts = ", ".join(f"{status} {n}" for status, n in found.items())
+        lines += ["", f"Links and files found by listings and folders: {counts}"]
     failures = failure_lines(summary["documents"])
     if failures:
         lines += ["", "Failed sources:", "", *failures]

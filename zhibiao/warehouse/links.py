@@ -18,13 +18,27 @@ LINK_STATUS = {"new": "loaded", "reextracted": "loaded"}
 
 
 def settled(con: duckdb.DuckDBPyConnection, source_id: str) -> set[str]:
-    """URLs of the source already decided: fetched, filtered out, or failed for good.
-
-    A link is fetched once; a transient failure (a timeout, a 503) is tried again."""
+    """URLs no longer to fetch for this source: fetched (by any source: one URL, one
+    fetch), failed for good, or filtered out by this source's own pattern (another
+    listing's pattern may want what this one left out). A transient failure (a timeout,
+    a 503) stays open: it is tried again."""
     rows = con.execute(
-        "select url from discovered_links where source_id = ? and not retry", [source_id]
+        "select url from discovered_links "
+        "where not retry and (status <> 'filtered_out' or source_id = ?)",
+        [source_id],
     ).fetchall()
     return {r[0] for r in rows}
+
+
+def retries(con: duckdb.DuckDBPyConnection, source_id: str) -> list[dict[str, Any]]:
+    """The source's links whose last failure was transient: url, title, published_on,
+    found_on, to be fetched again tonight even if the listing did not change."""
+    frame = con.execute(
+        "select url, title, published_on, found_on from discovered_links "
+        "where source_id = ? and retry order by first_seen_at, url",
+        [source_id],
+    ).fetchall()
+    return [dict(zip(("url", "title", "published_on", "found_on"), r, strict=True)) for r in frame]
 
 
 def record_link(con: duckdb.DuckDBPyConnection, link: Mapping[str, Any]) -> None:
