@@ -148,6 +148,8 @@ def _page(title: str, body: str, extra: str = "") -> bytes:
 QUARTER_PAGE = _page(
     "林芝市2024年一季度经济运行情况",
     "一季度，全市地区生产总值完成50.2亿元，同比增长6.1%。",
+    '<p><a href="./P020240429_1.xlsx">附件1：林芝市2024年1-3月主要经济指标.xlsx</a></p>'
+    '<p><a href="./P020240429_2.xls">附件2：表格</a></p>',
 )
 BULLETIN_PAGE = _page(
     "林芝市2023年国民经济和社会发展统计公报",
@@ -158,6 +160,23 @@ MAY_PAGE = _page(
     "1-5月，全市社会消费品零售总额完成45.3亿元，同比增长5.2%。",
 )
 SLOW_PAGE = _page("林芝市2023年四季度经济运行", "全年全市固定资产投资增长8.5%。")
+
+
+def _workbook() -> bytes:
+    import io
+
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["林芝市2024年1-3月主要经济指标（synthetic fixture）"])
+    sheet.merge_cells("A1:D1")
+    sheet.append(["指标", "单位", "1-3月", "同比增长(%)"])
+    sheet.append(["规模以上工业增加值", "亿元", 7.5, 6.2])
+    sheet.append(["社会消费品零售总额", "亿元", 27.3, -1.5])
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
 
 
 HTML = {"Content-Type": "text/html"}
@@ -225,6 +244,8 @@ def test_a_listing_fetches_each_release_once_and_finds_the_next_one(harness, wor
     cms.route("/tjsj/202404/t20240429_1.html", _html(QUARTER_PAGE))
     cms.route("/tjgb/202404/t20240410_2.html", _html(BULLETIN_PAGE))
     cms.route("/tjsj/202402/t20240220_5.html", sleep_then(2, _html(SLOW_PAGE)), _html(SLOW_PAGE))
+    cms.route("/tjsj/202404/P020240429_1.xlsx", respond(200, _workbook()))
+    cms.route("/tjsj/202404/P020240429_2.xls", respond(200, b"\xd0\xcf\x11\xe0 not a workbook"))
     cms.route("/rss.xml", respond(200, RSS, {"Content-Type": "application/rss+xml"}))
     sources = _listing_registry(tmp, cms)
     db = tmp / "w.duckdb"
@@ -235,6 +256,8 @@ def test_a_listing_fetches_each_release_once_and_finds_the_next_one(harness, wor
     assert found == {
         "t20240429_1.html": "loaded",
         "t20240410_2.html": "loaded",
+        "P020240429_1.xlsx": "loaded",
+        "P020240429_2.xls": "quarantined",
         "notice.html": "filtered_out",
         "": "filtered_out",  # 首页
         "t20240301_9.html": "failed",  # 404
@@ -246,14 +269,23 @@ def test_a_listing_fetches_each_release_once_and_finds_the_next_one(harness, wor
         "select kind, published_on::varchar, status, error from documents "
         "where source_id = 'linzhi-tjsj' order by kind, status",
     )
-    assert documents == [
-        ("quarterly_release", "2024-04-29", "loaded", None),
-        ("statistical_bulletin", "2024-04-10", "loaded", None),
+    assert [d[:3] for d in documents] == [
+        ("monthly_release", "2024-04-29", "loaded"),  # the xlsx: its name says 1-3月
+        ("quarterly_release", "2024-04-29", "loaded"),
+        ("quarterly_release", "2024-04-29", "quarantined"),  # the broken xls: its page's kind
+        ("statistical_bulletin", "2024-04-10", "loaded"),
     ]
+    assert "unreadable workbook" in documents[2][3]
+    retail = _rows(
+        db,
+        "select period, value from observations where indicator_code = 'retail_sales' "
+        "and measure = 'level' and status <> 'derived'",
+    )
+    assert retail == [("2024Q1", 2_730_000_000.0)]  # 1-3月 is a quarter to the extractor
     assert any("robots.txt" in (d["error"] or "") for d in first["documents"])
-    assert first["links"] == {"failed": 3, "filtered_out": 2, "loaded": 2}
+    assert first["links"] == {"failed": 3, "filtered_out": 2, "loaded": 3, "quarantined": 1}
     artifact = render_summary(first)
-    assert "found by listings and folders: failed 3, filtered_out 2, loaded 2" in artifact
+    assert "found by listings and folders: failed 3, filtered_out 2, loaded 3" in artifact
     gone = [d for d in first["documents"] if d["source_id"] == "gone-column"]
     assert [(d["status"], d["stage"]) for d in gone] == [("failed", "fetch")]
     assert "HTTP 404" in gone[0]["error"]
@@ -265,6 +297,7 @@ def test_a_listing_fetches_each_release_once_and_finds_the_next_one(harness, wor
     hits = dict(cms.hits)
     assert hits["/tjsj/202404/t20240429_1.html"] == 1
     assert hits["/tjgb/202404/t20240410_2.html"] == 1
+    assert hits["/tjsj/202404/P020240429_1.xlsx"] == 1
     assert hits["/tjsj/index_1.html"] == 1  # not read again behind a 304
     assert hits["/tjsj/202402/t20240220_5.html"] == 2
     listing_requests = [s for s in cms.seen if s.path == "/tjsj/index.html"]

@@ -93,7 +93,8 @@ def _process_folder(
 def _process_listing(
     source: Source, settings: Settings, run_id: str, crawler: Crawler
 ) -> list[DocumentOutcome]:
-    """The listing's pages, then each new link whose text or URL matches. A first page answered 304 leaves only the
+    """The listing's pages, then each new link whose text or URL matches, then the PDF and
+    Excel attachments of each page so found. A first page answered 304 leaves only the
     links that failed transiently on an earlier night to fetch again."""
     with db.connect(settings.db_path) as con:
         validators = source_state.validators(con, source.id)
@@ -128,8 +129,10 @@ def _process_listing(
     for link, page in fresh:
         if listing.matches(link, pattern):
             item = document_source(source, link.url, link.text, link.printed)
-            outcomes.append(_document(source, item, settings, run_id, page, crawler.get)[0])
+            outcome, fetched = _document(source, item, settings, run_id, page, crawler.get)
+            outcomes.append(outcome)
             settled.add(link.url)
+            outcomes += _attachments(source, item, fetched, settings, run_id, crawler, settled)
     if not outcomes:
         notes.append(f"no new links among the {len(found)} on the listing")
         return [DocumentOutcome(source.id, "unchanged", notes=notes)]
@@ -162,6 +165,32 @@ def _links(fetched: FetchResult, today: dt.date) -> list[listing.Link]:
     if header and fetched.charset:
         header = f"{header}; charset={fetched.charset}"
     return listing.page_links(fetched.body or b"", fetched.final_url, header, today)
+
+
+def _attachments(
+    entry: Source,
+    page: Source,
+    fetched: FetchResult | None,
+    settings: Settings,
+    run_id: str,
+    crawler: Crawler,
+    settled: set[str],
+) -> list[DocumentOutcome]:
+    """The PDF and Excel files a release page links: documents of their own, of the page's
+    kind, period and date unless their own names say otherwise."""
+    if fetched is None or "html" not in (fetched.content_type or ""):
+        return []
+    try:
+        files = listing.attachments(_links(fetched, dt.date.today()))
+    except listing.ListingError:
+        return []  # the page itself was read (or quarantined) by the document path
+    outcomes = []
+    for link in files:
+        if link.url not in settled:
+            item = document_source(entry, link.url, link.text, link.printed, parent=page)
+            outcomes.append(_document(entry, item, settings, run_id, page.url, crawler.get)[0])
+            settled.add(link.url)
+    return outcomes
 
 
 # --- one discovered document --------------------------------------------------------------

@@ -21,6 +21,7 @@ from zhibiao.transforms.charset import (
     utf16_codec,
 )
 from zhibiao.transforms.doc_meta import date_line, find_published_on, heading_title, labelled_date
+from zhibiao.transforms.excel_text import is_workbook, workbook_lines
 from zhibiao.transforms.html_text import html_text
 from zhibiao.transforms.pdf_text import looks_like_layout_text, pdf_pages, repair_layout
 from zhibiao.transforms.table_text import tab_tables
@@ -39,7 +40,7 @@ class Decoded:
 
     text: str  # one paragraph per line
     encoding: str
-    format: str  # text, html, pdf
+    format: str  # text, html, pdf, excel
     title: str | None
     published_on: str | None  # YYYY-MM-DD as the document states it
     publisher: str | None = None  # the site or body that published it (an HTML page's name)
@@ -68,6 +69,8 @@ def decode(raw: bytes, content_type: str | None = None, filename: str | None = N
         raise DecodeError("empty document: no bytes or only whitespace")
     if b"%PDF-" in raw[:1024]:
         return _decode_pdf(raw)
+    if is_workbook(raw):
+        return _decode_workbook(raw)
     if _looks_binary(raw):
         raise DecodeError(BINARY)
     try:
@@ -109,6 +112,16 @@ def _decode_pdf(raw: bytes) -> Decoded:
         raise DecodeError("PDF without a text layer (scanned pages?): it needs OCR")
     title = heading_title(text) or _plausible_pdf_title(meta_title)
     return Decoded(text, "unicode", "pdf", title, find_published_on(text))
+
+
+def _decode_workbook(raw: bytes) -> Decoded:
+    try:
+        text = normalize_text("\n".join(workbook_lines(raw)))
+    except ValueError as exc:
+        raise DecodeError(str(exc)) from exc
+    if not text:
+        raise DecodeError("workbook without a table of figures")
+    return Decoded(text, "unicode", "excel", heading_title(text), find_published_on(text))
 
 
 def _plausible_pdf_title(title: str | None) -> str | None:
