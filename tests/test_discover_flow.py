@@ -78,6 +78,33 @@ def test_a_folder_loads_each_new_file_once_with_kind_period_and_date_from_its_na
     assert _rows(db, "select count(*) from documents") == [(2,)]
 
 
+def test_the_period_a_title_names_dates_undated_figures_and_survives_reextraction(harness, workdir):
+    """A 2023 bulletin published in April 2024: 全年 is 2023, not the year of publication,
+    on the first reading and when backfill --reextract reads the snapshot again."""
+    from zhibiao.flows.backfill import backfill
+
+    tmp, data = workdir
+    (data / "2024-04-10 林芝市2023年国民经济和社会发展统计公报.txt").write_text(
+        "（synthetic fixture）\n全年全市地区生产总值231.6亿元，比上年增长9.8%。\n", encoding="utf-8"
+    )
+    sources = tmp / "sources.yaml"
+    sources.write_text(
+        "sources:\n  - {id: inbox, url: data/, region: 林芝市, discover: {files: '*.txt'}}\n",
+        encoding="utf-8",
+    )
+    db = tmp / "w.duckdb"
+    gdp = (
+        "select period, extractor_version from observations where indicator_code = 'gdp' "
+        "and measure = 'level'"
+    )
+    _run(sources, db)
+    [(period, _)] = _rows(db, gdp)
+    assert period == "2023"
+    summary = backfill(sources=str(sources), db=str(db), reextract=True)
+    assert [d["status"] for d in summary["documents"]] == ["reextracted"]
+    assert [r[0] for r in _rows(db, gdp)] == ["2023"]
+
+
 def test_a_folder_outside_the_data_directory_fails_that_entry_alone(harness, workdir, tmp_path):
     tmp, data = workdir
     outside = tmp / "elsewhere"

@@ -136,6 +136,7 @@ def _reextract_document(row: dict, settings: Settings, run_id: str) -> DocumentO
         region=row["region"] or "",
         published_on=row["published_on"],
         title=row["title"],
+        period=row.get("period"),
     )
     hints = steps.hints(source, row["content_type"], None, row["final_url"] or "")
     try:
