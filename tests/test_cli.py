@@ -206,3 +206,49 @@ def test_debug_shows_the_traceback_of_an_expected_failure():
     assert result.returncode != 0
     assert len(result.stderr.strip().splitlines()) > 5
     assert "SettingsError" in result.stderr
+
+
+def test_sources_lists_the_registry_with_each_sources_fetch_documents_and_state(tmp_path):
+    from zhibiao.warehouse import db, links, load, source_state
+
+    registry = tmp_path / "sources.yaml"
+    registry.write_text(
+        "sources:\n"
+        "  - {id: report, url: r.txt, kind: work_report, region: 林芝市}\n"
+        "  - {id: column, url: 'https://tjj.example.gov.cn/tjsj/', region: 林芝市,"
+        " discover: {links: 公报}}\n"
+        "  - {id: inbox, url: inbox/, region: 林芝市, discover: {files: '*'}}\n",
+        encoding="utf-8",
+    )
+    warehouse = tmp_path / "w.duckdb"
+    with db.connect(warehouse) as con:
+        load.upsert_sources(
+            con,
+            [
+                {"id": "report", "url": "r.txt", "kind": "work_report", "region": "林芝市"},
+                {"id": "column", "url": "https://tjj.example.gov.cn/tjsj/", "region": "林芝市"},
+                {"id": "dropped", "url": "d.txt", "kind": "news", "region": "林芝市"},
+            ],
+        )
+        load.record_document(
+            con, {"document_id": "a" * 64, "source_id": "report"}, status="loaded", figures=3
+        )
+        source_state.record_fetch(con, "report", status="new")
+        source_state.record_fetch(con, "column", status="failed", error="HTTP 404 Not Found")
+        links.record_link(
+            con, {"url": "https://tjj.example.gov.cn/x.html", "source_id": "column",
+                  "status": "filtered_out", "run_id": "r1"},
+        )  # fmt: skip
+    result = _zhibiao("sources", "--sources", str(registry), "--db", str(warehouse))
+    assert result.returncode == 0, result.stderr
+    rows = {
+        cells[0]: cells
+        for line in result.stdout.splitlines()
+        if (cells := [c.strip() for c in line.strip("│┃ ").split("│")]) and len(cells) > 5
+    }
+    assert rows["report"][1:4] == ["work_report", "林芝市", "ok"]
+    assert rows["column"][1:4] == ["listing", "林芝市", "failing"]
+    assert rows["inbox"][1:4] == ["folder", "", "never fetched"]
+    assert rows["dropped"][3] == "not in the registry"
+    assert list(rows) == ["report", "column", "inbox", "dropped"]
+    assert "column: HTTP 404 Not Found" in result.stdout

@@ -174,6 +174,22 @@ def query(
 
 
 @app.command()
+def sources(sources: Path | None = SourcesOpt, db: Path | None = DbOpt) -> None:
+    """The registry with each source's last fetch, its documents and its state."""
+    from zhibiao.registry import load_sources
+    from zhibiao.settings import Settings
+    from zhibiao.warehouse.db import connect
+    from zhibiao.warehouse.source_state import overview
+
+    registry = load_sources(sources or Settings.from_env().sources_path)
+    with connect(_db(db), read_only=True) as con:
+        frame = overview(con, registry)
+    _print_frame(frame.drop(columns=["last_error"]).fillna(""))
+    for row in frame[frame["last_error"].notna()].itertuples():
+        typer.echo(f"{row.source_id}: {row.last_error}")
+
+
+@app.command()
 def alerts(db: Path | None = DbOpt) -> None:
     """Open alerts, most severe first."""
     from zhibiao.warehouse import alerts as alert_store

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import duckdb
+import pandas as pd
+
+from zhibiao.warehouse.db import load_sql
 
 
 def validators(con: duckdb.DuckDBPyConnection, source_id: str) -> dict[str, str | None]:
@@ -34,3 +37,30 @@ def record_fetch(
         """,
         [status, error, status, etag, status, last_modified, source_id],
     )
+
+
+def overview(con: duckdb.DuckDBPyConnection, registry: list) -> pd.DataFrame:
+    """The registry's entries in its order with their state in the warehouse: an entry
+    never run says so, and a source the warehouse has but the registry dropped is listed
+    last, as `not in the registry`, since its documents are still there."""
+    known = con.execute(load_sql("source_overview")).df().set_index("source_id")
+    rows = []
+    for source in registry:
+        kind = source.kind or ("folder" if source.discover.folder else "listing")
+        if source.id in known.index:
+            row = known.loc[source.id].to_dict()
+            rows.append({"source_id": source.id, **row, "kind": kind, "state": _state(row)})
+        else:
+            rows.append({"source_id": source.id, "kind": kind, "state": "never fetched"})
+    names = {s.id for s in registry}
+    for source_id, row in known.iterrows():
+        if source_id not in names:
+            rows.append({"source_id": source_id, **row.to_dict(), "state": "not in the registry"})
+    columns = ["source_id", "kind", "region", "state", *known.columns.drop(["kind", "region"])]
+    return pd.DataFrame(rows).reindex(columns=list(dict.fromkeys(columns)))
+
+
+def _state(row: dict) -> str:
+    if row.get("last_status") == "failed":
+        return "failing"
+    return "ok" if row.get("documents_loaded") else "no documents yet"
