@@ -347,3 +347,11 @@ def test_a_listing_fetches_each_release_once_and_finds_the_next_one(harness, wor
         "select kind, period, published_on::varchar from discovered_links "
         "where url like '%t20240628_3.html'",
     ) == [("monthly_release", "2024M01-M05", "2024-06-28")]
+
+
+def test_the_figures_of_all_documents_of_an_entry_count_on_the_progress_bar():
+    from zhibiao.flows.discover import Outcomes
+    from zhibiao.flows.steps import DocumentOutcome
+
+    found = Outcomes([DocumentOutcome("column", "new", figures_loaded=n) for n in (2, 0, 5)])
+    assert found.figures_loaded == 7

@@ -8,26 +8,28 @@ loaded is the same document, whatever its name or URL.
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
-from collections.abc import Callable
 
-import pandas as pd
-
-from zhibiao import fetch as fetching
 from zhibiao import progress
-from zhibiao.discovery import dates, titles
+from zhibiao.discovery import dates
 from zhibiao.discovery import links as listing
 from zhibiao.discovery.crawl import Crawler
 from zhibiao.discovery.folder import folder_files
 from zhibiao.fetch import FetchError, FetchResult
-from zhibiao.flows.document import process_bytes, process_source
+from zhibiao.flows.discovered import document_source, fetch_and_read, source_failed
+from zhibiao.flows.document import process_source
 from zhibiao.flows.steps import DocumentOutcome
 from zhibiao.registry import Source
 from zhibiao.settings import Settings
-from zhibiao.warehouse import db, links, load, source_state
+from zhibiao.warehouse import db, links, source_state
 
-Fetch = Callable[[str], FetchResult]
+
+class Outcomes(list):
+    """The outcomes of one registry entry; its figures count on the progress bar."""
+
+    @property
+    def figures_loaded(self) -> int:
+        return sum(o.figures_loaded for o in self)
 
 
 def process_registry(registry: list[Source], settings: Settings, run_id: str) -> list:
@@ -35,7 +37,9 @@ def process_registry(registry: list[Source], settings: Settings, run_id: str) ->
     owned = {s.url for s in registry if s.discover is None}
     crawler = Crawler(settings)  # one per run: the per-host delay spans all listings
     per_entry = progress.each(
-        registry, lambda s: s.id, lambda s: process_entry(s, settings, run_id, owned, crawler)
+        registry,
+        lambda s: s.id,
+        lambda s: Outcomes(process_entry(s, settings, run_id, owned, crawler)),
     )
     return [outcome for outcomes in per_entry for outcome in outcomes]
 
@@ -56,7 +60,7 @@ def process_entry(
         return _process_listing(source, settings, run_id, crawler or Crawler(settings))
     except Exception as exc:  # noqa: BLE001 - recorded below, the run goes on
         reason = f"unexpected error in discover: {type(exc).__name__}: {exc}"
-        _source_failed(settings, source, "discover", reason, run_id)
+        source_failed(settings, source, "discover", reason, run_id)
         return [DocumentOutcome(source.id, "failed", stage="discover", error=reason)]
 
 
@@ -70,7 +74,7 @@ def _process_folder(
     try:
         files = folder_files(source.url, source.discover.files, settings)
     except FetchError as exc:
-        _source_failed(settings, source, "fetch", str(exc), run_id)
+        source_failed(settings, source, "fetch", str(exc), run_id)
         return [DocumentOutcome(source.id, "failed", stage="fetch", error=str(exc))]
     with db.connect(settings.db_path) as con:
         source_state.record_fetch(con, source.id, status="new")
@@ -81,7 +85,7 @@ def _process_folder(
             item = document_source(
                 source, str(path), path.stem, dates.printed_date(path.name, today)
             )
-            outcomes.append(_document(source, item, settings, run_id, source.url)[0])
+            outcomes.append(fetch_and_read(source, item, settings, run_id, source.url)[0])
     return outcomes or [
         DocumentOutcome(source.id, "unchanged", notes=["no files of its own in the folder"])
     ]
@@ -103,7 +107,7 @@ def _process_listing(
         found, notes = _listing_links(source, first, crawler) if first.status == "new" else ([], [])
     except (FetchError, listing.ListingError) as exc:
         reason = str(exc) if isinstance(exc, FetchError) else f"{source.url}: {exc}"
-        _source_failed(settings, source, "fetch", reason, run_id)
+        source_failed(settings, source, "fetch", reason, run_id)
         return [DocumentOutcome(source.id, "failed", stage="fetch", error=reason)]
     with db.connect(settings.db_path) as con:
         status = "unchanged" if first.status == "not_modified" else "new"
@@ -129,7 +133,7 @@ def _process_listing(
     for link, page in fresh:
         if listing.matches(link, pattern):
             item = document_source(source, link.url, link.text, link.printed)
-            outcome, fetched = _document(source, item, settings, run_id, page, crawler.get)
+            outcome, fetched = fetch_and_read(source, item, settings, run_id, page, crawler.get)
             outcomes.append(outcome)
             settled.add(link.url)
             outcomes += _attachments(source, item, fetched, settings, run_id, crawler, settled)
@@ -188,93 +192,12 @@ def _attachments(
     for link in files:
         if link.url not in settled:
             item = document_source(entry, link.url, link.text, link.printed, parent=page)
-            outcomes.append(_document(entry, item, settings, run_id, page.url, crawler.get)[0])
+            outcomes.append(fetch_and_read(entry, item, settings, run_id, page.url, crawler.get)[0])
             settled.add(link.url)
     return outcomes
 
 
-# --- one discovered document --------------------------------------------------------------
-
-
-def document_source(
-    entry: Source, url: str, title: str, printed: dt.date | None, parent: Source | None = None
-) -> Source:
-    """A discovered document as a registry entry of its own: the entry's region and
-    publisher; the kind and period the entry gives, else those its title names, else (for
-    an attachment) its page's; the date printed beside it, else its page's."""
-    return dataclasses.replace(
-        entry,
-        url=url,
-        title=title,
-        kind=entry.kind
-        or titles.title_kind(title)
-        or (parent.kind if parent else titles.FALLBACK_KIND),
-        period=entry.period or titles.title_period(title) or (parent.period if parent else None),
-        published_on=printed or (parent.published_on if parent else entry.published_on),
-        discover=None,
-    )
-
-
-def _document(
-    entry: Source,
-    item: Source,
-    settings: Settings,
-    run_id: str,
-    found_on: str,
-    fetch: Fetch | None = None,
-) -> tuple[DocumentOutcome, FetchResult | None]:
-    """Fetch one discovered document, then read and load it unless its bytes are known;
-    the link's row says what became of it."""
-    link = {
-        "url": item.url,
-        "source_id": entry.id,
-        "found_on": found_on,
-        "title": item.title,
-        "kind": item.kind,
-        "period": item.period,
-        "published_on": item.published_on,
-        "run_id": run_id,
-    }
-    note = f"{item.title} ({item.url})"
-    try:
-        fetched = fetch(item.url) if fetch else fetching.fetch(item.url, settings=settings)
-    except FetchError as exc:
-        _link_failed(settings, entry, link, "fetch", str(exc), exc.transient)
-        outcome = DocumentOutcome(entry.id, "failed", stage="fetch", error=str(exc), notes=[note])
-        return outcome, None
-    try:
-        outcome = _read(entry, item, settings, fetched, run_id)
-    except Exception as exc:  # noqa: BLE001 - one document's surprise, recorded; the run goes on
-        reason = f"unexpected error: {type(exc).__name__}: {exc}"
-        _link_failed(settings, entry, link, "read", reason, retry=False)
-        return DocumentOutcome(entry.id, "failed", stage="read", error=reason, notes=[note]), None
-    outcome.notes.append(note)
-    with db.connect(settings.db_path) as con:
-        links.record_link(
-            con,
-            {
-                **link,
-                "status": outcome.status,
-                "document_id": fetched.sha256,
-                "error": outcome.error,
-            },
-        )
-    return outcome, fetched
-
-
-def _read(
-    entry: Source, item: Source, settings: Settings, fetched: FetchResult, run_id: str
-) -> DocumentOutcome:
-    with db.connect(settings.db_path) as con:
-        known = load.document_loaded(con, fetched.sha256)
-    if known:
-        return DocumentOutcome(
-            entry.id, "unchanged", fetched.sha256, notes=["same bytes as a loaded document"]
-        )
-    return process_bytes(item, settings, fetched, run_id)
-
-
-# --- what failed, and what was left out ---------------------------------------------------
+# --- what was left out -----------------------------------------------------------------
 
 
 def _record_filtered(settings, source: Source, left_out, run_id: str) -> None:
@@ -299,27 +222,3 @@ def _record_filtered(settings, source: Source, left_out, run_id: str) -> None:
                 },
             )
         con.execute("commit")
-
-
-def _source_failed(settings: Settings, source: Source, stage: str, reason: str, run_id: str):
-    """The entry itself failed (its folder or listing page): its sources row and quarantine."""
-    with db.connect(settings.db_path) as con:
-        con.execute("begin transaction")
-        source_state.record_fetch(con, source.id, status="failed", error=reason)
-        _quarantine(con, source.id, stage, reason, run_id)
-        con.execute("commit")
-
-
-def _link_failed(settings, entry: Source, link: dict, stage: str, reason: str, retry: bool):
-    """One link failed: quarantine and its row, not the entry's state (the listing is fine)."""
-    with db.connect(settings.db_path) as con:
-        con.execute("begin transaction")
-        links.record_link(con, {**link, "status": "failed", "error": reason, "retry": retry})
-        _quarantine(con, entry.id, stage, f"{link['url']}: {reason}", link["run_id"])
-        con.execute("commit")
-
-
-def _quarantine(con, source_id: str, stage: str, reason: str, run_id: str) -> None:
-    load.record_quarantine(
-        con, pd.DataFrame([{"reason": reason}]), stage=stage, run_id=run_id, source_id=source_id
-    )
