@@ -248,7 +248,7 @@ def test_sources_lists_the_registry_with_each_sources_fetch_documents_and_state(
     }
     assert rows["report"][1:4] == ["work_report", "林芝市", "ok"]
     assert rows["column"][1:4] == ["listing", "林芝市", "failing"]
-    assert rows["inbox"][1:4] == ["folder", "", "never fetched"]
+    assert rows["inbox"][1:4] == ["folder", "林芝市", "never fetched"]
     assert rows["dropped"][3] == "not in the registry"
     assert list(rows) == ["report", "column", "inbox", "dropped"]
     assert "column: HTTP 404 Not Found" in result.stdout

@@ -184,7 +184,7 @@ def sources(sources: Path | None = SourcesOpt, db: Path | None = DbOpt) -> None:
     registry = load_sources(sources or Settings.from_env().sources_path)
     with connect(_db(db), read_only=True) as con:
         frame = overview(con, registry)
-    _print_frame(frame.drop(columns=["last_error"]).fillna(""))
+    _print_frame(frame.drop(columns=["last_error"]).astype(object).fillna(""))
     for row in frame[frame["last_error"].notna()].itertuples():
         typer.echo(f"{row.source_id}: {row.last_error}")
 

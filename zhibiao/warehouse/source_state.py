@@ -51,13 +51,18 @@ def overview(con: duckdb.DuckDBPyConnection, registry: list) -> pd.DataFrame:
             row = known.loc[source.id].to_dict()
             rows.append({"source_id": source.id, **row, "kind": kind, "state": _state(row)})
         else:
-            rows.append({"source_id": source.id, "kind": kind, "state": "never fetched"})
+            never = {"region": source.region, "state": "never fetched", **_NONE}
+            rows.append({"source_id": source.id, "kind": kind, **never})
     names = {s.id for s in registry}
     for source_id, row in known.iterrows():
         if source_id not in names:
             rows.append({"source_id": source_id, **row.to_dict(), "state": "not in the registry"})
     columns = ["source_id", "kind", "region", "state", *known.columns.drop(["kind", "region"])]
-    return pd.DataFrame(rows).reindex(columns=list(dict.fromkeys(columns)))
+    frame = pd.DataFrame(rows).reindex(columns=list(dict.fromkeys(columns)))
+    return frame.astype({name: "int64" for name in _NONE})
+
+
+_NONE = {"documents_loaded": 0, "documents_not_loaded": 0, "links_found": 0}
 
 
 def _state(row: dict) -> str:

@@ -5,11 +5,11 @@ select
     s.source_id,
     s.kind,
     s.region,
-    s.last_fetched_at,
+    strftime(s.last_fetched_at, '%Y-%m-%d %H:%M') as last_fetched_at,
     s.last_status,
     count(d.document_id) filter (where d.status = 'loaded') as documents_loaded,
     count(d.document_id) filter (where d.status <> 'loaded') as documents_not_loaded,
-    max(d.published_on) as latest_published_on,
+    max(d.published_on)::varchar as latest_published_on,
     (select count(*) from discovered_links l where l.source_id = s.source_id) as links_found,
     s.last_error
 from sources s
