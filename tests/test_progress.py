@@ -42,10 +42,13 @@ def test_a_run_of_a_few_documents_draws_no_bar():
 
 
 def test_the_flows_report_through_each():
-    """nightly and backfill hand their per-document work to progress.each, or no bar."""
+    """nightly and backfill hand their per-document work to progress.each, or no bar: the
+    registry's entries through discover.process_registry, re-extraction directly."""
     import inspect
 
-    from zhibiao.flows import backfill, nightly
+    from zhibiao.flows import backfill, discover, nightly
 
-    assert "progress.each(" in inspect.getsource(nightly.nightly)
-    assert inspect.getsource(backfill.backfill).count("progress.each(") == 2
+    assert "progress.each(" in inspect.getsource(discover.process_registry)
+    assert "process_registry" in inspect.getsource(nightly.nightly)
+    source = inspect.getsource(backfill.backfill)
+    assert source.count("progress.each(") == 1 and "process_registry(" in source
