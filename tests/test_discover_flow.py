@@ -176,7 +176,8 @@ QUARTER_PAGE = _page(
     "林芝市2024年一季度经济运行情况",
     "一季度，全市地区生产总值完成50.2亿元，同比增长6.1%。",
     '<p><a href="./P020240429_1.xlsx">附件1：林芝市2024年1-3月主要经济指标.xlsx</a></p>'
-    '<p><a href="./P020240429_2.xls">附件2：表格</a></p>',
+    '<p><a href="./P020240429_2.xls">附件2：表格</a></p>'
+    '<p><a href="./P020240429_3.xlsx">附件3：表格</a></p>',
 )
 BULLETIN_PAGE = _page(
     "林芝市2023年国民经济和社会发展统计公报",
@@ -189,7 +190,7 @@ MAY_PAGE = _page(
 SLOW_PAGE = _page("林芝市2023年四季度经济运行", "全年全市固定资产投资增长8.5%。")
 
 
-def _workbook() -> bytes:
+def _workbook(retail: float = 27.3) -> bytes:
     import io
 
     import openpyxl
@@ -200,7 +201,7 @@ def _workbook() -> bytes:
     sheet.merge_cells("A1:D1")
     sheet.append(["指标", "单位", "1-3月", "同比增长(%)"])
     sheet.append(["规模以上工业增加值", "亿元", 7.5, 6.2])
-    sheet.append(["社会消费品零售总额", "亿元", 27.3, -1.5])
+    sheet.append(["社会消费品零售总额", "亿元", retail, -1.5])
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
@@ -273,6 +274,8 @@ def test_a_listing_fetches_each_release_once_and_finds_the_next_one(harness, wor
     cms.route("/tjsj/202402/t20240220_5.html", sleep_then(2, _html(SLOW_PAGE)), _html(SLOW_PAGE))
     cms.route("/tjsj/202404/P020240429_1.xlsx", respond(200, _workbook()))
     cms.route("/tjsj/202404/P020240429_2.xls", respond(200, b"\xd0\xcf\x11\xe0 not a workbook"))
+    slow_table = sleep_then(2, respond(200, _workbook(27.4)))
+    cms.route("/tjsj/202404/P020240429_3.xlsx", slow_table, respond(200, _workbook(27.4)))
     cms.route("/rss.xml", respond(200, RSS, {"Content-Type": "application/rss+xml"}))
     sources = _listing_registry(tmp, cms)
     db = tmp / "w.duckdb"
@@ -285,6 +288,7 @@ def test_a_listing_fetches_each_release_once_and_finds_the_next_one(harness, wor
         "t20240410_2.html": "loaded",
         "P020240429_1.xlsx": "loaded",
         "P020240429_2.xls": "quarantined",
+        "P020240429_3.xlsx": "failed",  # timed out: retried next night, as found
         "notice.html": "filtered_out",
         "": "filtered_out",  # 首页
         "t20240301_9.html": "failed",  # 404
@@ -310,9 +314,9 @@ def test_a_listing_fetches_each_release_once_and_finds_the_next_one(harness, wor
     )
     assert retail == [("2024Q1", 2_730_000_000.0)]  # 1-3月 is a quarter to the extractor
     assert any("robots.txt" in (d["error"] or "") for d in first["documents"])
-    assert first["links"] == {"failed": 3, "filtered_out": 2, "loaded": 3, "quarantined": 1}
+    assert first["links"] == {"failed": 4, "filtered_out": 2, "loaded": 3, "quarantined": 1}
     artifact = render_summary(first)
-    assert "found by listings and folders: failed 3, filtered_out 2, loaded 3" in artifact
+    assert "found by listings and folders: failed 4, filtered_out 2, loaded 3" in artifact
     gone = [d for d in first["documents"] if d["source_id"] == "gone-column"]
     assert [(d["status"], d["stage"]) for d in gone] == [("failed", "fetch")]
     assert "HTTP 404" in gone[0]["error"]
@@ -330,8 +334,13 @@ def test_a_listing_fetches_each_release_once_and_finds_the_next_one(harness, wor
     listing_requests = [s for s in cms.seen if s.path == "/tjsj/index.html"]
     assert listing_requests[-1].headers.get("if-none-match") == '"v1"'
     tjsj = [d for d in second["documents"] if d["source_id"] == "linzhi-tjsj"]
-    assert [d["status"] for d in tjsj] == ["new"]  # the page that timed out last night
-    assert second["documents_new"] == 1
+    assert [d["status"] for d in tjsj] == ["new", "new"]  # what timed out last night
+    assert second["documents_new"] == 2
+    assert _rows(
+        db,
+        "select d.kind, l.period, l.status from documents d join discovered_links l "
+        "using (document_id) where l.url like '%P020240429_3.xlsx'",
+    ) == [("quarterly_release", "2024Q1", "loaded")]  # of its page, as first found
 
     cms.route(
         "/tjsj/index.html",

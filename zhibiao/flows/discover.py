@@ -8,6 +8,7 @@ loaded is the same document, whatever its name or URL.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 
 from zhibiao import progress
@@ -117,26 +118,34 @@ def _process_listing(
         settled = links.settled(con, source.id)
         retry = links.retries(con, source.id)
     fresh = [(link, page) for link, page in found if link.url not in settled]
-    on_page = {link.url for link, _ in fresh}
-    fresh += [
-        (listing.Link(r["url"], r["title"] or "", r["published_on"]), r["found_on"])
-        for r in retry
-        if r["url"] not in on_page
-    ]
-    if first.status == "not_modified" and not fresh:
-        return [DocumentOutcome(source.id, "unchanged", notes=["304 not modified: nothing new"])]
     pattern = source.discover.links
-    _record_filtered(
-        settings, source, [f for f in fresh if not listing.matches(f[0], pattern)], run_id
-    )
+    wanted = [(link, page) for link, page in fresh if listing.matches(link, pattern)]
+    _record_filtered(settings, source, [f for f in fresh if f not in wanted], run_id)
+    # Links that failed transiently are fetched again as they were first found (an
+    # attachment matches no pattern, and keeps its page's kind), unless the page lists them.
+    on_page = {link.url for link, _ in fresh}
+    again = [r for r in retry if r["url"] not in on_page]
+    if first.status == "not_modified" and not again:
+        return [DocumentOutcome(source.id, "unchanged", notes=["304 not modified: nothing new"])]
+    items = [
+        (document_source(source, link.url, link.text, link.printed), page) for link, page in wanted
+    ] + [
+        (
+            dataclasses.replace(
+                document_source(source, r["url"], r["title"] or "", r["published_on"]),
+                kind=r["kind"],
+                period=r["period"],
+            ),
+            r["found_on"],
+        )
+        for r in again
+    ]
     outcomes = []
-    for link, page in fresh:
-        if listing.matches(link, pattern):
-            item = document_source(source, link.url, link.text, link.printed)
-            outcome, fetched = fetch_and_read(source, item, settings, run_id, page, crawler.get)
-            outcomes.append(outcome)
-            settled.add(link.url)
-            outcomes += _attachments(source, item, fetched, settings, run_id, crawler, settled)
+    for item, page in items:
+        outcome, fetched = fetch_and_read(source, item, settings, run_id, page, crawler.get)
+        outcomes.append(outcome)
+        settled.add(item.url)
+        outcomes += _attachments(source, item, fetched, settings, run_id, crawler, settled)
     if not outcomes:
         notes.append(f"no new links among the {len(found)} on the listing")
         return [DocumentOutcome(source.id, "unchanged", notes=notes)]

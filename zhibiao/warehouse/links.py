@@ -31,14 +31,16 @@ def settled(con: duckdb.DuckDBPyConnection, source_id: str) -> set[str]:
 
 
 def retries(con: duckdb.DuckDBPyConnection, source_id: str) -> list[dict[str, Any]]:
-    """The source's links whose last failure was transient: url, title, published_on,
-    found_on, to be fetched again tonight even if the listing did not change."""
-    frame = con.execute(
-        "select url, title, published_on, found_on from discovered_links "
+    """The source's links whose last failure was transient, as they were found (url, title,
+    kind, period, published_on, found_on): fetched again tonight even if the listing did
+    not change."""
+    names = ("url", "title", "kind", "period", "published_on", "found_on")
+    rows = con.execute(
+        "select url, title, kind, period, published_on, found_on from discovered_links "
         "where source_id = ? and retry order by first_seen_at, url",
         [source_id],
     ).fetchall()
-    return [dict(zip(("url", "title", "published_on", "found_on"), r, strict=True)) for r in frame]
+    return [dict(zip(names, row, strict=True)) for row in rows]
 
 
 def record_link(con: duckdb.DuckDBPyConnection, link: Mapping[str, Any]) -> None:
