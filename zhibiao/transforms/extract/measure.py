@@ -176,12 +176,14 @@ def growth_target_after_growth(clause: Clause, fig: Figure) -> Figure:
 
 @rule("measure")
 def price_index_is_a_change(clause: Clause, fig: Figure) -> Figure:
-    """居民消费价格指数（上年同期=100）100.6: an index on a base of 100 is a change of 0.6%."""
-    if fig.q.unit != PERCENT or not 50 < fig.q.value < 200:
+    """居民消费价格指数（上年同期=100）100.6: an index on a base of 100 is a change of 0.6%;
+    居民消费价格指数控制在2.0%: a small percent said of an index is its rise, as 涨幅 would be."""
+    if fig.q.unit != PERCENT or not fig.q.value < 200:
         return fig
     if not any(w in fig.window for w in lexicon.words("price_index_words")):
         return fig
-    fig.flags.add("index_base_100")
+    if fig.q.value > 50:
+        fig.flags.add("index_base_100")
     return fig.set(measure="growth_pct")
 
 
