@@ -156,10 +156,10 @@ def _leading_period(
     if sentence.startswith(lexicon.words("breakdown_opening")):
         return False  # 其中，三季度增长5.6%: a breakdown of its own clause, not the paragraph's
     digit = re.search(r"\d", sentence[first.end :])
-    at_clause_start = first.start <= 3 or lexicon.regex("clause_break").match(
-        sentence[first.start - 1]
-    )
-    if not at_clause_start or (first.start > 3 and digit is None):
+    said = lexicon.regex("attribution_lead").match(sentence)  # 他表示，70年来，…
+    start = first.start - (said.end() if said and said.end() <= first.start else 0)
+    at_clause_start = start <= 3 or lexicon.regex("clause_break").match(sentence[first.start - 1])
+    if not at_clause_start or (start > 3 and digit is None):
         return False
     year, suffix, period_type, _ = first.resolve(para.year, published, report, doc_year)
     if year:
