@@ -190,6 +190,23 @@ def sources(sources: Path | None = SourcesOpt, db: Path | None = DbOpt) -> None:
 
 
 @app.command()
+def describe(
+    name: str | None = typer.Argument(None, help="a table or view; omit for the list"),
+    db: Path | None = DbOpt,
+) -> None:
+    """What each table, view and column means (the warehouse's data dictionary)."""
+    from zhibiao.warehouse import dictionary
+    from zhibiao.warehouse.db import connect
+
+    with connect(_db(db), read_only=True) as con:
+        try:
+            typer.echo(dictionary.describe(con, name))
+        except dictionary.UnknownNameError as exc:
+            typer.echo(f"zhibiao describe: {exc}", err=True)
+            raise typer.Exit(2) from None
+
+
+@app.command()
 def alerts(db: Path | None = DbOpt) -> None:
     """Open alerts, most severe first."""
     from zhibiao.warehouse import alerts as alert_store

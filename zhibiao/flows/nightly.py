@@ -17,7 +17,7 @@ from zhibiao.flows.summary import finish, render_summary
 from zhibiao.registry import load_sources
 from zhibiao.settings import Settings
 from zhibiao.transforms import catalog
-from zhibiao.warehouse import db, load
+from zhibiao.warehouse import db, load, records
 
 
 def run_settings(sources: str | None, db_path: str | None) -> Settings:
@@ -125,6 +125,7 @@ def _register(settings: Settings, registry) -> None:
     with db.connect(settings.db_path) as con:
         load.upsert_sources(con, [_source_row(s) for s in registry])
         load.upsert_indicators(con, catalog.load_catalog())
+        records.upsert_regions(con)
 
 
 def _one_line(exc: BaseException) -> str:

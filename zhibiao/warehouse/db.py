@@ -16,6 +16,8 @@ from pathlib import Path
 
 import duckdb
 
+from zhibiao.warehouse import dictionary
+
 # DuckDB lets one process hold the file; every other process, even read-only, fails with
 # this message while it does (STACK-NOTES, DuckDB 2.0). Loads are short, so wait a little.
 LOCK_MESSAGE = "Could not set lock on file"
@@ -90,7 +92,8 @@ def load_sql(name: str) -> str:
 
 
 def apply_schema(con: duckdb.DuckDBPyConnection) -> None:
-    """Create missing tables and (re)create every macro and view, in one transaction.
+    """Create missing tables and (re)create every macro and view, in one transaction, then
+    describe them all (dictionary.yaml as COMMENT ON: a replaced view lost its comments).
 
     Every statement is `if not exists` or `create or replace`, so rerunning on an existing
     warehouse changes no data and picks up edited views.
@@ -98,6 +101,7 @@ def apply_schema(con: duckdb.DuckDBPyConnection) -> None:
     con.execute("begin transaction")
     try:
         con.execute(schema_sql())
+        con.execute(dictionary.comment_sql(con))
         con.execute("commit")
     except BaseException:
         con.execute("rollback")

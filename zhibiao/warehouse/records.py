@@ -1,10 +1,12 @@
-"""Writes of the warehouse's bookkeeping tables: sources, indicators, documents, quarantine, runs."""
+"""Writes of the warehouse's bookkeeping tables: sources, indicators, regions, documents,
+quarantine, runs."""
 
 from __future__ import annotations
 
 import datetime as dt
 import uuid
 from collections.abc import Iterable, Mapping
+from importlib import resources
 from typing import Any
 
 import duckdb
@@ -137,6 +139,32 @@ def upsert_indicators(con: duckdb.DuckDBPyConnection, catalog_df: pd.DataFrame) 
         )
     finally:
         con.unregister("_zb_catalog")
+    return len(frame)
+
+
+def region_codes() -> pd.DataFrame:
+    """warehouse/data/region_codes.csv: region, region_code (GB/T 2260), name_en."""
+    with (resources.files("zhibiao.warehouse") / "data" / "region_codes.csv").open(
+        encoding="utf-8"
+    ) as f:
+        return pd.read_csv(f, dtype=str, keep_default_na=False)
+
+
+def upsert_regions(con: duckdb.DuckDBPyConnection, codes: pd.DataFrame | None = None) -> int:
+    """Insert or update the region codes the analyst views show beside region names."""
+    frame = (region_codes() if codes is None else codes)[["region", "region_code", "name_en"]]
+    _require_unique(frame, "region", "the region codes")
+    con.register("_zb_regions", frame)
+    try:
+        con.execute(
+            """
+            insert into regions select region, region_code, name_en from _zb_regions
+            on conflict (region) do update set
+                region_code = excluded.region_code, name_en = excluded.name_en
+            """
+        )
+    finally:
+        con.unregister("_zb_regions")
     return len(frame)
 
 

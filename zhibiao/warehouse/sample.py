@@ -29,13 +29,15 @@ from zhibiao.warehouse.load import (
     upsert_indicators,
     upsert_sources,
 )
+from zhibiao.warehouse.records import upsert_regions
 
 EXTRACTOR_VERSION = "sample-1"
+SAMPLE_URL = "https://example.invalid/{}.html"  # invented documents have no real address
 LINZHI = "林芝市"
 
 # A slice of the indicator catalog, codes and growth bases as in transforms/catalog.py:
 # growth_basis decides which levels get a derived prior-year value (nominal only); the
-# direction (which side of an eq/approx target is met) is the real catalog's.
+# English name and direction (which side of an eq/approx target is met) are the real catalog's.
 CATALOG = pd.DataFrame(
     [
         ("gdp", "地区生产总值", "元", "flow", "real"),
@@ -46,8 +48,8 @@ CATALOG = pd.DataFrame(
         ("cpi", "居民消费价格", "%", "rate", "none"),
     ],
     columns=["code", "name_zh", "unit", "kind", "growth_basis"],
-).assign(aliases="", name_en=None, category="economy", headline=True)
-CATALOG = CATALOG.merge(load_catalog()[["code", "direction"]], on="code", how="left")
+).assign(aliases="", category="economy", headline=True)
+CATALOG = CATALOG.merge(load_catalog()[["code", "name_en", "direction"]], on="code", how="left")
 
 NAMES = dict(zip(CATALOG["code"], CATALOG["name_zh"], strict=True))
 
@@ -219,8 +221,10 @@ def figures_frame(rows: list[tuple]) -> pd.DataFrame:
 
 
 def load_sample(con: duckdb.DuckDBPyConnection) -> None:
-    """Load the catalog, the sources, the five documents, a quarantine row and one run."""
+    """Load the catalog and region codes, the sources, the five documents, a quarantine row
+    and one run."""
     upsert_indicators(con, CATALOG)
+    upsert_regions(con)
     upsert_sources(
         con,
         [
@@ -245,7 +249,7 @@ def load_sample(con: duckdb.DuckDBPyConnection) -> None:
     for document, rows in DOCUMENTS:
         result = load_document(
             con,
-            {**document, "region": LINZHI},
+            {**document, "region": LINZHI, "url": SAMPLE_URL.format(document["document_id"])},
             figures_frame(rows),
             extractor_version=EXTRACTOR_VERSION,
             run_id=run_id,

@@ -6,7 +6,7 @@
 -- the same value shows no revision. change is in the unit of the series (percentage points
 -- for growth_pct); change_pct is relative to the previous value (null when that was 0).
 -- The large_revision alert reads this view (the latest change of each series), never its
--- own pairing of vintages.
+-- own pairing of vintages. Names beside the codes come last (025_names.sql).
 create or replace view revisions as
 with vintages as (
     select *
@@ -56,7 +56,16 @@ final as (
         value - previous_value as change,
         100 * (value - previous_value) / nullif(abs(previous_value), 0) as change_pct,
         previous_evidence,
-        evidence as revised_evidence
+        evidence as revised_evidence,
+        series_label,
+        indicator_name_en(indicator_code) as indicator_name_en,
+        indicator_unit(indicator_code) as indicator_unit,
+        region_code(region) as region_code,
+        region_name_en(region) as region_name_en,
+        document_title(previous_document_id) as previous_document_title,
+        document_url(previous_document_id) as previous_document_url,
+        document_title(document_id) as revised_document_title,
+        document_url(document_id) as revised_document_url
     from paired
     where previous_published_on is not null
       and (value <> previous_value or value_high is distinct from previous_value_high)

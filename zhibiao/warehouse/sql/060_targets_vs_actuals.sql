@@ -13,11 +13,11 @@ with targets as (
     -- estimates status, with more distinct values, as the smaller side and builds its hash
     -- table on the targets, far fewer than the stated series it then probes (~10% less
     -- CPU on 10M observations; see bench/warehouse.py).
-    select * from observations_latest where status = 'target'
+    select * from latest_observations() where status = 'target'
 ),
 
 actuals as (
-    select * from observations_latest where series_kind = 'stated'
+    select * from latest_observations() where series_kind = 'stated'
 ),
 
 joined as (
@@ -68,7 +68,16 @@ final as (
         end as outcome,
         direction,
         evidence as target_evidence,
-        actual_evidence
+        actual_evidence,
+        series_label,
+        indicator_name_en(indicator_code) as indicator_name_en,
+        indicator_unit(indicator_code) as indicator_unit,
+        region_code(region) as region_code,
+        region_name_en(region) as region_name_en,
+        document_title(document_id) as target_document_title,
+        document_url(document_id) as target_document_url,
+        document_title(actual_document_id) as actual_document_title,
+        document_url(actual_document_id) as actual_document_url
     from joined
 )
 
