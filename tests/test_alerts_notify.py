@@ -3,19 +3,31 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 
 import duckdb
 import pytest
 
-from tests.test_anomalies import NOW, SQL_DIR, alert_db, catalog, insert_staged, load_fixture
+from tests.test_anomalies import (
+    EXPECTED,
+    NOW,
+    SQL_DIR,
+    alert_db,
+    catalog,
+    insert_staged,
+    load_fixture,
+)
 from zhibiao import notify
 from zhibiao.settings import Settings
 from zhibiao.warehouse import alerts
+from zhibiao.warehouse.records import upsert_regions
 
 
 class _Receiver(BaseHTTPRequestHandler):
@@ -89,19 +101,159 @@ def test_two_runs_send_each_alert_exactly_once(con):
     assert (sent_rows["last_seen_at"] == NOW + timedelta(days=1)).all()
 
 
-def test_payload_is_slack_compatible_with_the_evidence(con):
+# The documents of the target_missed fixture, as the warehouse keeps them after a fetch.
+DOCUMENTS = """
+insert into documents (document_id, source_id, url, final_url, title, published_on, status)
+values ('doc-gwr-2024', 'gwr', 'https://example.invalid/2024', null, '林芝市2024年政府工作报告',
+        '2024-01-15', 'loaded'),
+       ('doc-gwr-2025', 'gwr', 'https://example.invalid/2025', 'https://example.invalid/2025.html',
+        '林芝市2025年政府工作报告', '2025-01-20', 'loaded')"""
+
+
+def _described(con) -> None:
+    """The catalog, the region codes and the documents the alerts name, as a run leaves them."""
+    con.register("cat", catalog().rename(columns={"code": "indicator_code"}))
+    con.execute("insert into indicators by name select * from cat")
+    upsert_regions(con)
+    con.execute(DOCUMENTS)
+
+
+def test_slack_gets_blocks_only_headed_in_words_with_the_document(con):
     load_fixture(con, "target_missed")
+    _described(con)
     with receiver() as srv:
         night(con, url(srv), 0)
     (body,) = [b for _, b in srv.posts if b["zhibiao"]["indicator_code"] == "retail_sales"]
-    assert "社会消费品零售总额增速目标为12%以上，实际为11%" in body["text"]
-    assert "target was at least 12%, the actual figure is 11%" in body["text"]
-    assert body["blocks"][0]["type"] == "header" and "[warning] target_missed" in body["text"]
-    fields = {f["title"]: f["value"] for f in body["attachments"][0]["fields"]}
-    assert fields["Severity"] == "warning" and fields["Region"] == "林芝市"
-    assert fields["Period"] == "2024" and fields["Indicator"] == "retail_sales"
-    assert "社会消费品零售总额增长12%以上。" in fields["Evidence"]
-    assert body["zhibiao"]["document_ids"] == ["doc-gwr-2024", "doc-gwr-2025"]
+    assert set(body) == {"text", "blocks", "zhibiao"}  # no legacy attachments
+    header = body["blocks"][0]
+    assert header["type"] == "header" and header["text"]["text"] == (
+        "目标未完成 · 社会消费品零售总额 · 林芝市2024年 / "
+        "Target missed · Retail sales of consumer goods · 林芝市 2024"
+    )
+    shown = json.dumps(body["blocks"], ensure_ascii=False)
+    assert "*warning*" in shown and "林芝市 (Nyingchi, 540400) · 2024" in shown
+    assert "<https://example.invalid/2025.html|林芝市2025年政府工作报告> · 2025-01-20" in shown
+    assert "社会消费品零售总额增速目标为12%以上，实际为11%，未完成目标，差1.00个百分点" in shown
+    assert "请核对" in shown and "Check: Check that the actual measures" in shown
+    assert "> 社会消费品零售总额增长11%。" in shown  # the evidence, quoted
+    assert f"zhibiao alerts close {body['zhibiao']['alert_id']}" in shown
+    for field in (
+        "林芝市2025年政府工作报告",
+        "target was at least 12%",
+        "社会消费品零售总额增长12%以上。",
+    ):
+        assert shown.count(field) == 1, field  # each field once
+    assert body["text"].startswith("[warning] 目标未完成 · 社会消费品零售总额")
+
+
+def test_the_generic_webhook_carries_the_structured_alert(con):
+    load_fixture(con, "target_missed")
+    _described(con)
+    with receiver() as srv:
+        night(con, url(srv), 0)
+    (alert,) = [b["zhibiao"] for _, b in srv.posts if b["zhibiao"]["indicator_code"] == "cpi"]
+    assert alert["rule"] == "target_missed" and alert["severity"] == "info"
+    assert alert["heading_en"] == "Target missed · Consumer price inflation · 林芝市 2024"
+    assert (alert["indicator_name_zh"], alert["indicator_name_en"]) == (
+        "居民消费价格涨幅",
+        "Consumer price inflation",
+    )
+    assert (alert["region_code"], alert["region_name_en"]) == ("540400", "Nyingchi")
+    assert alert["documents"] == [
+        {
+            "document_id": "doc-gwr-2025",
+            "title": "林芝市2025年政府工作报告",
+            "published_on": "2025-01-20",
+            "url": "https://example.invalid/2025.html",
+        },
+        {
+            "document_id": "doc-gwr-2024",
+            "title": "林芝市2024年政府工作报告",
+            "published_on": "2024-01-15",
+            "url": "https://example.invalid/2024",
+        },
+    ]
+    assert alert["document_ids"] == ["doc-gwr-2025", "doc-gwr-2024"]  # the actual's first
+    assert alert["details"]["values"] == {
+        "target": 3.0,
+        "target_high": None,
+        "qualifier": "le",
+        "actual": 3.4,
+    }
+    assert len(alert["fingerprint"]) == 64 and alert["opened_at"].startswith("2025-06-01")
+
+
+# Slack's Block Kit limits (api.slack.com/reference/block-kit/blocks, .../composition-objects),
+# written here from Slack's documentation rather than read from notify.py, so a wrong
+# constant there fails.
+SLACK_MAX_BLOCKS = 50
+SLACK_HEADER_TEXT = 150
+SLACK_SECTION_TEXT = 3000
+SLACK_CONTEXT_ELEMENTS = 10
+SLACK_FIELDS = 10
+SLACK_FIELD_TEXT = 2000
+
+
+def block_kit_problems(payload: dict) -> list[str]:
+    """Every way a payload breaks Slack's limits; Slack refuses such a payload whole."""
+    blocks = payload["blocks"]
+    problems = [f"{len(blocks)} blocks"] if len(blocks) > SLACK_MAX_BLOCKS else []
+    for i, b in enumerate(blocks):
+        if b["type"] == "header":
+            ok = b["text"]["type"] == "plain_text" and len(b["text"]["text"]) <= SLACK_HEADER_TEXT
+            problems += [] if ok else [f"block {i}: header text {len(b['text']['text'])}"]
+        elif b["type"] == "section":
+            if "text" in b and not 1 <= len(b["text"]["text"]) <= SLACK_SECTION_TEXT:
+                problems.append(f"block {i}: section text {len(b['text']['text'])}")
+            fields = b.get("fields", [])
+            if len(fields) > SLACK_FIELDS or any(len(f["text"]) > SLACK_FIELD_TEXT for f in fields):
+                problems.append(f"block {i}: fields")
+        elif b["type"] == "context":
+            els = b["elements"]
+            if not 1 <= len(els) <= SLACK_CONTEXT_ELEMENTS:
+                problems.append(f"block {i}: {len(els)} context elements")
+            problems += [
+                f"block {i}: element text" for e in els if len(e["text"]) > SLACK_SECTION_TEXT
+            ]
+        else:
+            problems.append(f"block {i}: type {b['type']}")
+    return problems
+
+
+@pytest.mark.parametrize("fixture", sorted(EXPECTED))
+def test_every_alert_fits_block_kit(con, fixture):
+    load_fixture(con, fixture)
+    alerts.detect_and_record(con, catalog(), NOW)
+    rows = alerts.pending_notifications(con).to_dict("records")
+    assert rows
+    for a in rows:
+        assert block_kit_problems(notify.slack_payload(a)) == [], a["alert_id"]
+
+
+def test_a_huge_alert_is_clipped_to_fit_block_kit():
+    """Long evidence, a long heading, twelve documents: clipped, never refused by Slack."""
+    a = {
+        "alert_id": "0123456789abcdef",
+        "fingerprint": "0123456789abcdef" * 4,
+        "rule": "validation_failed",
+        "severity": "warning",
+        "heading_zh": "校验未通过 · " + "很长的标题" * 40,
+        "heading_en": "Validation failed · " + "a long title " * 20,
+        "message_zh": "数字" * 2000,
+        "message_en": "figures " * 600,
+        "evidence": "\n".join(["城镇居民人均可支配收入<47125>元 & 增长8.5%。" * 3] * 200),
+        "documents": [
+            {"document_id": f"d{i}", "title": "文" * 3000, "url": "https://x.invalid/"}
+            for i in range(12)
+        ],
+    }
+    payload = notify.slack_payload(a)
+    assert block_kit_problems(payload) == []
+    assert "&lt;47125&gt;元 &amp;" in json.dumps(payload, ensure_ascii=False)  # mrkdwn escaped
+    assert payload["blocks"][0]["text"]["text"].endswith("…")
+    assert block_kit_problems(
+        {"blocks": [{"type": "header", "text": {"type": "plain_text", "text": "x" * 151}}]}
+    )
 
 
 def test_receiver_down_then_up_delivers_once_on_the_next_run(con):
@@ -234,3 +386,87 @@ def test_the_webhook_secret_is_never_stored_or_logged(con, caplog):
     assert f"http://127.0.0.1:{port}/…" in errors and "HTTP 403" in errors
     for secret in ("XyZsecretToken42", "alsoSecret", "T0001"):
         assert secret not in errors and secret not in caplog.text
+
+
+# ---- A person's decision ------------------------------------------------------------------
+
+RETAIL_REVISED = (
+    "insert into fx_observations values ('retail_sales', '林芝市', '2024', 'growth_pct', 10.5, "
+    "null, '%', 'actual', 'eq', 'doc-bulletin-2024', '2025-04-25', '社会消费品零售总额增长10.5%。')"
+)
+
+
+def test_a_closed_alert_does_not_come_back_for_the_same_facts(con):
+    load_fixture(con, "target_missed")
+    with receiver() as srv:
+        first, sent, _ = night(con, url(srv), 0)
+        retail = first.query("indicator_code == 'retail_sales'")["alert_id"].item()
+        row = alerts.close(con, retail[:8], "known: the 2024 plan was revised mid-year", "analyst")
+        second, sent2, _ = night(con, url(srv), 1)  # the same facts again
+        con.execute(RETAIL_REVISED)  # new facts: the bulletin revises the actual
+        insert_staged(con)
+        third, sent3, _ = night(con, url(srv), 2)
+    assert row["status"] == "closed" and row["closed_by"] == "analyst"
+    assert (sent, len(second), sent2) == (4, 0, 0)
+    kept = con.execute(
+        "select status, closed_by, close_note, last_seen_at from alerts where alert_id = ?",
+        [retail],
+    ).fetchone()
+    assert kept[:3] == ("closed", "analyst", "known: the 2024 plan was revised mid-year")
+    assert list(third["indicator_code"]) == ["retail_sales"] and sent3 == 1
+    assert third["alert_id"].item() != retail and "10.5%" in third["message_zh"].item()
+    assert delivered(srv).count(retail) == 1
+
+
+@pytest.mark.parametrize(
+    ("prefix", "note", "error"),
+    [
+        ("0000000000", "why", "no alert with a fingerprint starting"),
+        ("abc", "why", "at least 8 characters"),
+        (None, "  ", "say why in --note"),
+    ],
+)
+def test_closing_needs_one_alert_and_a_reason(con, prefix, note, error):
+    load_fixture(con, "document_rejected")
+    (alert_id,) = alerts.detect_and_record(con, catalog(), NOW)["alert_id"]
+    with pytest.raises((alerts.AlertNotFoundError, ValueError), match=error):
+        alerts.close(con, prefix or alert_id, note, "analyst")
+
+
+def test_zhibiao_alerts_shows_delivery_and_close_keeps_the_decision(con, tmp_path):
+    load_fixture(con, "target_missed")
+    with receiver(script=(200, 200, 200)) as srv:
+        night(con, url(srv), 0)
+    con.execute("update alerts set notified_at = null, notify_attempts = 2, "
+                "notify_error = 'webhook http://127.0.0.1:9/… unreachable' "
+                "where indicator_code = 'cpi'")  # fmt: skip
+    (cpi,) = con.execute("select alert_id from alerts where indicator_code = 'cpi'").fetchone()
+    db = con.execute(
+        "select path from duckdb_databases() where database_name = current_database()"
+    ).fetchone()[0]
+    con.close()
+    listing = _zhibiao("alerts", "--db", db)
+    assert listing.returncode == 0, listing.stderr
+    assert listing.stdout.count("│ sent 20") == 3, listing.stdout
+    assert (
+        "pending: 2 attempt(s) failed, last: webhook http://127.0.0.1:9/… unreachable"
+        in listing.stdout
+    )
+    assert "目标未完成 · 社会消费品零售总额" in listing.stdout
+    closed = _zhibiao(
+        "alerts", "close", cpi, "--note", "CPI target is a ceiling", "--by", "li", "--db", db
+    )
+    assert closed.returncode == 0, closed.stderr
+    assert closed.stdout.startswith(f"closed {cpi}: 目标未完成 · 居民消费价格涨幅")
+    shown = _zhibiao("alerts", "--closed", "--db", db)
+    assert "by li: CPI target is a ceiling" in shown.stdout
+    assert cpi not in _zhibiao("alerts", "--db", db).stdout
+    unknown = _zhibiao("alerts", "close", "ffffffffff", "--note", "x", "--db", db)
+    assert unknown.returncode == 2 and len(unknown.stderr.strip().splitlines()) == 1
+
+
+def _zhibiao(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [str(Path(sys.executable).parent / "zhibiao"), *args],
+        capture_output=True, text=True, timeout=120,
+    )  # fmt: skip

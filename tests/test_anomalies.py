@@ -121,14 +121,20 @@ MESSAGE_CASES = [
         ["6.0 pp"],
     ),
     ("level_growth_mismatch", "fixed_asset_investment", None, ["140亿元", "17.7%"], ["40.0%"]),
-    ("target_missed", "retail_sales", "growth_pct", ["12%以上", "11%", "未完成"], ["at least 12%"]),
+    (
+        "target_missed",
+        "retail_sales",
+        "growth_pct",
+        ["12%以上", "11%", "未完成目标，差1.00个百分点"],
+        ["at least 12%", "missed by 1.00 pp"],
+    ),
     ("target_missed", "cpi", "growth_pct", ["3%以内", "3.4%"], ["at most 3%"]),
     ("target_missed", "fixed_asset_investment", "growth_pct", ["10%左右", "超出"], ["about 10%"]),
     ("large_revision", "gdp", "level", ["230亿元", "236亿元", "2.6%"], ["2024-09-30"]),
     ("large_revision", "gdp", "growth_pct", ["10%", "8.5%", "1.50个百分点"], ["1.50 pp"]),
     ("growth_outlier", "gdp", "growth_pct", ["25%", "中位数为9.2%"], ["robust z of 21.3"]),
     ("implausible_value", "tourist_visits", "growth_pct", ["1200%", "1000%"], ["1200%"]),
-    ("source_stale", None, None, ["2024-01-15", "503天"], ["503 days"]),
+    ("source_stale", None, None, ["2025-01-10", "2025-04-12", "142天"], ["142 days"]),
     ("validation_failed", "gdp", None, ["2个数字", "-100%至500%"], ["2 figure(s)"]),
     ("document_rejected", None, None, ["登录表单", "统计公报"], ["rejected"]),
 ]
@@ -192,3 +198,93 @@ def test_fingerprint_ignores_float_noise_but_not_values():
     fp = anomalies.fingerprint("large_revision", key, {"previous": 23000000000.0})
     assert fp == anomalies.fingerprint("large_revision", key, {"previous": 23000000000.000004})
     assert fp != anomalies.fingerprint("large_revision", key, {"previous": 23100000000.0})
+
+
+# ---- Severity follows the size (one row a case) ------------------------------------------
+
+CATALOG_NAMES = pd.DataFrame(
+    [("gdp", "地区生产总值", "Gross regional product"), ("x", "某指标", "Some indicator")],
+    columns=["code", "name_zh", "name_en"],
+)
+
+
+@pytest.mark.parametrize(
+    ("measure", "unit", "qualifier", "direction", "target", "actual", "severity"),
+    [
+        ("growth_pct", "%", "ge", None, 12, 11.8, "info"),  # missed by 0.2 pp
+        ("growth_pct", "%", "ge", None, 12, 11.0, "warning"),  # 1 pp
+        ("growth_pct", "%", "ge", None, 12, 7.0, "critical"),  # 5 pp
+        ("growth_pct", "%", "eq", "more", 10, 9.4, "info"),  # 0.6 pp below 增长10%
+        ("growth_pct", "%", "le", "less", 3, 6.5, "critical"),  # prices 3.5 pp over 3%以内
+        ("level", "元", "ge", None, 1e10, 9.6e9, "info"),  # 4 % short
+        ("level", "元", "ge", None, 1e10, 9.0e9, "warning"),  # 10 %
+        ("level", "元", "ge", None, 1e10, 8.0e9, "critical"),  # 20 %
+        ("growth_pct", "%", "approx", None, 10, 16.0, "info"),  # above the band: news
+    ],
+)
+def test_a_missed_target_is_graded_by_how_far(
+    measure, unit, qualifier, direction, target, actual, severity
+):
+    row = {
+        "indicator_code": "x", "region": "林芝市", "period": "2024", "measure": measure,
+        "unit": unit, "qualifier": qualifier, "direction": direction, "target_value": target,
+        "target_value_high": np.nan, "actual_value": actual, "actual_status": "actual",
+        "target_evidence": "t", "target_document_id": "dt", "actual_evidence": "a",
+        "actual_document_id": "da",
+    }  # fmt: skip
+    (alert,) = anomalies.target_missed(pd.DataFrame([row]), CATALOG_NAMES).to_dict("records")
+    assert alert["severity"] == severity
+    assert alert["document_ids"] == ["da", "dt"]  # the actual's document heads the alert
+
+
+@pytest.mark.parametrize(
+    ("measure", "unit", "previous", "revised", "severity"),
+    [
+        ("level", "元", 100.0, 101.5, None),  # 1.5 %: under the 2 % threshold, no alert
+        ("level", "元", 100.0, 103.0, "info"),
+        ("level", "元", 100.0, 110.0, "warning"),
+        ("level", "元", 100.0, 130.0, "critical"),
+        ("growth_pct", "%", 10.0, 8.5, "info"),  # 1.5 pp
+        ("growth_pct", "%", 10.0, 7.0, "warning"),  # 3 pp
+        ("growth_pct", "%", 10.0, 4.0, "critical"),  # 6 pp
+    ],
+)
+def test_a_revision_is_graded_by_its_size(measure, unit, previous, revised, severity):
+    row = {
+        "indicator_code": "gdp", "region": "林芝市", "period": "2023", "measure": measure,
+        "series_kind": "stated", "unit": unit, "previous_value": previous,
+        "revised_value": revised, "change": revised - previous,
+        "previous_published_on": pd.Timestamp("2024-01-15"),
+        "revised_published_on": pd.Timestamp("2024-09-30"), "previous_evidence": "p",
+        "revised_evidence": "r", "previous_document_id": "dp", "revised_document_id": "dr",
+    }  # fmt: skip
+    found = anomalies.large_revision(pd.DataFrame([row]), CATALOG_NAMES)
+    assert list(found["severity"]) == ([severity] if severity else [])
+
+
+def test_headings_name_the_rule_and_the_indicator_in_words(tmp_path):
+    con = alert_db(tmp_path / "warehouse.duckdb")
+    load_fixture(con, "target_missed")
+    new = detect_and_record(con, catalog(), NOW).set_index("indicator_code")
+    assert new.loc["retail_sales", "heading_zh"] == "目标未完成 · 社会消费品零售总额 · 林芝市2024年"
+    assert new.loc["retail_sales", "heading_en"] == (
+        "Target missed · Retail sales of consumer goods · 林芝市 2024"
+    )
+    assert new.loc["fixed_asset_investment", "heading_zh"].startswith("超出目标区间 · 固定资产投资")
+    for a in new.to_dict("records"):
+        assert "请核对：" in a["message_zh"] and " Check: " in a["message_en"]
+
+
+def test_a_registry_of_single_documents_is_never_stale():
+    """The bundled default: one work report, years old, judged on an empty frame of sources."""
+    sources = pd.DataFrame(
+        {"source_id": ["gwr"], "kind": ["work_report"], "region": ["林芝市"], "cadence": ["yearly"]}
+    )
+    documents = pd.DataFrame(
+        {
+            "source_id": ["gwr"],
+            "published_on": pd.to_datetime(["2024-01-15"]),
+            "fetched_at": pd.to_datetime(["2024-01-16"]),
+        }
+    )
+    assert anomalies.source_stale(sources, documents, NOW).empty

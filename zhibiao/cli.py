@@ -206,23 +206,80 @@ def describe(
             raise typer.Exit(2) from None
 
 
-@app.command()
-def alerts(db: Path | None = DbOpt) -> None:
-    """Open alerts, most severe first."""
+alerts_app = typer.Typer(
+    invoke_without_command=True,
+    help="Open alerts, most severe first, with their delivery; `close` records a decision.",
+)
+app.add_typer(alerts_app, name="alerts")
+
+
+@alerts_app.callback()
+def alerts(
+    ctx: typer.Context,
+    db: Path | None = DbOpt,
+    closed: bool = typer.Option(False, "--closed", help="closed alerts, with who closed them"),
+) -> None:
+    """Open alerts, most severe first, each with its delivery state."""
+    if ctx.invoked_subcommand is not None:
+        return
     from zhibiao.warehouse import alerts as alert_store
     from zhibiao.warehouse.db import connect
 
     with connect(_db(db), read_only=True) as con:
-        frame = alert_store.open_alerts(con)
+        frame = (alert_store.closed_alerts if closed else alert_store.open_alerts)(con)
     if frame.empty:
-        typer.echo("no open alerts")
+        typer.echo("no closed alerts" if closed else "no open alerts")
         return
-    cols = [
-        c
-        for c in ("severity", "rule", "indicator_code", "region", "period", "message_en")
-        if c in frame.columns
-    ]
-    _print_frame(frame[cols])
+    frame["heading"] = frame.get("heading_zh", frame["rule"]).fillna(frame["rule"])
+    if closed:
+        frame["closed"] = [_closed_state(r) for r in frame.to_dict("records")]
+        _print_frame(frame[["alert_id", "severity", "heading", "closed"]])
+    else:
+        frame["delivery"] = [_delivery_state(r) for r in frame.to_dict("records")]
+        _print_frame(frame[["alert_id", "severity", "heading", "delivery"]])
+
+
+def _delivery_state(a: dict) -> str:
+    """sent 2025-06-01 03:00; pending (2 attempts: why); pending (no channel tried yet)."""
+    import pandas as pd
+
+    if not pd.isna(a["notified_at"]):
+        return f"sent {a['notified_at']:%Y-%m-%d %H:%M}"
+    attempts = int(a["notify_attempts"] or 0)
+    if not attempts:
+        return "pending: not sent yet (set ZHIBIAO_WEBHOOK_URL or ZHIBIAO_PREFECT_BLOCK)"
+    return f"pending: {attempts} attempt(s) failed, last: {a['notify_error']}"
+
+
+def _closed_state(a: dict) -> str:
+    when = f"{a['closed_at']:%Y-%m-%d %H:%M}"
+    if isinstance(a.get("closed_by"), str):
+        return f"{when} by {a['closed_by']}: {a['close_note']}"
+    return f"{when} by a run (the anomaly went away)"
+
+
+@alerts_app.command("close")
+def alerts_close(
+    fingerprint: str = typer.Argument(..., help="the alert_id, or 8+ leading hex digits"),
+    note: str = typer.Option(..., "--note", help="why: kept with the alert for the next person"),
+    by: str | None = typer.Option(None, "--by", help="who decided (default: $USER)"),
+    db: Path | None = DbOpt,
+) -> None:
+    """Close an alert for good: the same facts do not reopen it; changed facts alert anew."""
+    import getpass
+
+    from zhibiao.warehouse import alerts as alert_store
+    from zhibiao.warehouse.db import connect
+
+    with connect(_db(db)) as con:
+        try:
+            row = alert_store.close(con, fingerprint, note, by or getpass.getuser())
+        except (alert_store.AlertNotFoundError, ValueError) as exc:
+            typer.echo(f"zhibiao alerts close: {exc}", err=True)
+            raise typer.Exit(2) from None
+    typer.echo(
+        f"closed {row['alert_id']}: {row['heading_zh'] or row['rule']} ({row['close_note']})"
+    )
 
 
 @app.command()

@@ -30,8 +30,15 @@ TIMEOUT_S = (3.05, 10.0)  # connect, read: a hanging receiver must not hold up t
 ATTEMPTS = 3  # per alert and run; an alert still undelivered stays pending for the next run
 BACKOFF_S = 1.0  # sleeps 1 s, then 2 s, between attempts
 RETRY_STATUSES = frozenset({408, 429, 500, 502, 503, 504})  # the receiver may recover soon
-SEVERITY_COLOR = {"critical": "#d00000", "warning": "#f2a900", "info": "#439fe0"}
-EVIDENCE_CHARS = 2500  # Slack refuses a section text over 3000 characters
+# Slack's Block Kit limits (api.slack.com/reference/block-kit/blocks): a message holds at most
+# 50 blocks; a header's plain text 150 characters; a section's text 3000; a context block 10
+# elements. A payload over a limit is refused whole (HTTP 400 invalid_blocks), so every text
+# is clipped to fit, and the evidence first, being the longest.
+HEADER_CHARS = 150
+SECTION_CHARS = 3000
+CONTEXT_ELEMENTS = 10
+MAX_DOCUMENTS = CONTEXT_ELEMENTS  # one context element per document of the alert
+SEVERITY_MARK = {"critical": "🔴", "warning": "🟠", "info": "🔵"}
 
 log = logging.getLogger(__name__)
 
@@ -44,66 +51,131 @@ class ReceiverDown(NotifyError):
     """The receiver could not be reached at all: the rest of the batch would fail alike."""
 
 
-def _title(a: Mapping) -> str:
-    parts = [a.get("indicator_code"), a.get("region"), a.get("period")]
-    where = " · ".join(str(p) for p in parts if isinstance(p, str) and p)
-    return f"[{a['severity']}] {a['rule']}" + (f" · {where}" if where else "")
+def _text(a: Mapping, key: str) -> str | None:
+    value = a.get(key)
+    return value if isinstance(value, str) and value else None
+
+
+def heading(a: Mapping) -> str:
+    """目标未完成 · 社会消费品零售总额 · 林芝市2024年 / Target missed · …: the rule and what it is
+    about in words, where and when. Alerts kept before headings existed fall back to codes."""
+    zh, en = _text(a, "heading_zh"), _text(a, "heading_en")
+    if zh and en:
+        return f"{zh} / {en}"
+    parts = [a.get("rule"), a.get("indicator_code"), a.get("region"), a.get("period")]
+    return " · ".join(str(p) for p in parts if isinstance(p, str) and p)
+
+
+def documents(a: Mapping) -> list[dict[str, Any]]:
+    """The alert's documents, each {document_id, title, published_on, url}; ids alone when
+    the row carries no titles (a run failure, an alert read without alerts.ROWS)."""
+    found = a.get("documents")
+    if found is not None and not isinstance(found, float) and len(found):
+        return [dict(d) for d in found]
+    ids = a.get("document_ids")
+    return [{"document_id": str(d)} for d in ids] if ids is not None else []
+
+
+def _day(value: Any) -> str | None:
+    if value is None or (isinstance(value, float) and value != value):
+        return None
+    return str(value.date() if hasattr(value, "date") else value)[:10]
+
+
+def _document_line(d: Mapping, mrkdwn: bool) -> str:
+    """林芝市2025年政府工作报告 · 2025-01-20 · its link (mrkdwn) or address (plain)."""
+    name = d.get("title") or str(d.get("document_id", ""))[:12]
+    url, on = d.get("url"), _day(d.get("published_on"))
+    if mrkdwn:
+        name = _escape(name)
+        name = f"<{url}|{name}>" if isinstance(url, str) and url.startswith("http") else name
+    parts = [name, on] + ([] if mrkdwn or not url else [url])
+    return " · ".join(p for p in parts if p)
+
+
+def _where(a: Mapping) -> str:
+    region = _text(a, "region")
+    named = ", ".join(x for x in (_text(a, "region_name_en"), _text(a, "region_code")) if x)
+    region = f"{region} ({named})" if region and named else region
+    return " · ".join(x for x in (region, _text(a, "period")) if x)
 
 
 def _plain(a: Mapping) -> str:
     """The whole alert as text, for channels without layout (email, SMS, Prefect blocks)."""
-    docs = ", ".join(_docs(a))
-    lines = [_title(a), a["message_zh"], a["message_en"]]
+    lines = [f"[{a['severity']}] {heading(a)}", a["message_zh"], a["message_en"]]
     lines += [f"证据 Evidence: {a['evidence']}"] if a.get("evidence") else []
-    lines += [f"Documents: {docs}"] if docs else []
+    lines += [f"文件 Document: {_document_line(d, mrkdwn=False)}" for d in documents(a)]
     return "\n".join(lines + [f"alert {a['alert_id']}"])
 
 
-def _docs(a: Mapping) -> list[str]:
-    docs = a.get("document_ids")
-    return [str(d) for d in docs] if docs is not None else []
+def _escape(text: str) -> str:
+    """Slack mrkdwn reads &, < and > as markup: a sentence must show them as written."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _clip(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def slack_payload(a: Mapping) -> dict[str, Any]:
-    """`text` for notifications and old clients, `blocks` for Slack, `attachments` for colour;
-    `zhibiao` carries the fields for receivers that are not chat tools."""
-    evidence = (a.get("evidence") or "")[:EVIDENCE_CHARS]
-    fields = {
-        "Severity": a["severity"],
-        "Rule": a["rule"],
-        "Indicator": a.get("indicator_code") or "-",
-        "Region": a.get("region") or "-",
-        "Period": a.get("period") or "-",
-        "Alert": a["alert_id"],
-    }
-    md = [{"type": "mrkdwn", "text": f"*{k}*\n{v}"} for k, v in fields.items()]
-    blocks = [
-        {"type": "header", "text": {"type": "plain_text", "text": _title(a)[:150]}},
-        {"type": "section", "fields": md},
-        {"type": "section", "text": {"type": "plain_text", "text": a["message_zh"]}},
-        {"type": "section", "text": {"type": "plain_text", "text": a["message_en"]}},
+    """Block Kit blocks, each field shown once; `text` is what a push notification shows
+    (Slack draws it only where blocks cannot be drawn). `zhibiao` carries the structured alert for
+    receivers that are not chat tools (Slack ignores it)."""
+    mark = SEVERITY_MARK.get(a["severity"], "")
+    context = [f"{mark} *{a['severity']}*", _escape(_where(a)), f"alert `{a['alert_id']}`"]
+    message = _escape(f"{a['message_zh']}\n{a['message_en']}")
+    blocks: list[dict[str, Any]] = [
+        {"type": "header", "text": {"type": "plain_text", "text": _clip(heading(a), HEADER_CHARS)}},
+        {"type": "context", "elements": [_mrkdwn(" · ".join(x for x in context if x))]},
+        {"type": "section", "text": _mrkdwn(_clip(message, SECTION_CHARS))},
     ]
-    if evidence:
-        blocks.append({"type": "section", "text": {"type": "mrkdwn", "text": f"> {evidence}"}})
+    if a.get("evidence"):
+        quoted = "\n".join(f"> {_escape(line)}" for line in a["evidence"].splitlines())
+        blocks.append({"type": "section", "text": _mrkdwn(_clip(quoted, SECTION_CHARS))})
+    docs = documents(a)[:MAX_DOCUMENTS]
+    if docs:
+        lines = [_mrkdwn(_clip(_document_line(d, mrkdwn=True), SECTION_CHARS)) for d in docs]
+        blocks.append({"type": "context", "elements": lines})
+    if a.get("fingerprint"):
+        close = f"zhibiao alerts close {a['alert_id']} --note '…'"
+        blocks.append({"type": "context", "elements": [_mrkdwn(f"Decided? `{close}`")]})
     return {
-        "text": f"{_title(a)}\n{a['message_zh']}\n{a['message_en']}",
+        "text": _clip(f"[{a['severity']}] {heading(a)}\n{a['message_en']}", SECTION_CHARS),
         "blocks": blocks,
-        "attachments": [
-            {
-                "color": SEVERITY_COLOR.get(a["severity"], "#808080"),
-                "fallback": a["message_en"],
-                "fields": [{"title": k, "value": v, "short": True} for k, v in fields.items()]
-                + [{"title": "Evidence", "value": evidence, "short": False}],
-            }
-        ],
-        "zhibiao": {
-            **{k: a.get(k) for k in ("alert_id", "rule", "severity", "indicator_code")},
-            **{k: a.get(k) for k in ("region", "period", "message_zh", "message_en")},
-            "evidence": a.get("evidence"),
-            "document_ids": _docs(a),
-            "fingerprint": a.get("fingerprint"),
-        },
+        "zhibiao": structured(a),
     }
+
+
+def _mrkdwn(text: str) -> dict[str, str]:
+    return {"type": "mrkdwn", "text": text}
+
+
+def structured(a: Mapping) -> dict[str, Any]:
+    """The alert as data: what a generic webhook receiver (a ticket system, a script) reads."""
+    keys = (
+        "alert_id fingerprint rule severity heading_zh heading_en indicator_code "
+        "indicator_name_zh indicator_name_en region region_code region_name_en period measure "
+        "message_zh message_en evidence"
+    ).split()
+    out: dict[str, Any] = {k: _plain_value(a.get(k)) for k in keys}
+    out["document_ids"] = [str(d["document_id"]) for d in documents(a)]
+    out["documents"] = [
+        {**{k: _plain_value(v) for k, v in d.items()}, "published_on": _day(d.get("published_on"))}
+        for d in documents(a)
+    ]
+    details = a.get("details")
+    out["details"] = json.loads(details) if isinstance(details, str) and details else None
+    out["opened_at"] = _plain_value(a.get("opened_at"))
+    return out
+
+
+def _plain_value(value: Any) -> Any:
+    """JSON-ready: NaN and NaT (pandas' missing values) as null, timestamps as ISO text."""
+    if value is None or (isinstance(value, float) and value != value):
+        return None
+    if hasattr(value, "isoformat"):
+        return None if str(value) == "NaT" else value.isoformat()
+    return value
 
 
 def redacted(url: str) -> str:
@@ -181,7 +253,7 @@ def _block_sender(block) -> Callable[[Mapping], None]:
     def send(a: Mapping) -> None:
         try:
             with block.raise_on_failure():
-                block.notify(body=_plain(a), subject=_title(a))
+                block.notify(body=_plain(a), subject=heading(a))
         except Exception as exc:
             raise NotifyError(f"Prefect block {type(block).__name__}: {exc}") from exc
 
@@ -213,6 +285,8 @@ def run_failure_alert(flow: str, run_id: str, error: str) -> dict[str, Any]:
         "alert_id": f"run-{run_id}",
         "rule": "run_failed",
         "severity": "critical",
+        "heading_zh": f"运行失败 · {flow}",
+        "heading_en": f"Run failed · {flow}",
         "message_zh": f"zhibiao {flow} 运行失败：{error}",
         "message_en": f"zhibiao {flow} run {run_id} failed: {error}",
         "evidence": None,

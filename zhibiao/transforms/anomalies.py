@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import math
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import numpy as np
 import pandas as pd
@@ -40,18 +40,92 @@ PART_GROUPS = tuple((g.whole, g.parts) for g in rules.PARTS_OF_WHOLE) + tuple(
 )
 PARTS_SUM_REL = 0.01
 SHARES_SUM_PP = 0.5
-# Days without a new document before a source is stale: the cadence plus a grace period for
-# late publication (a yearly work report slips by weeks, not months).
-STALE_AFTER_DAYS = {
-    "daily": 3,
-    "weekly": 10,
-    "monthly": 45,
-    "quarterly": 120,
-    "half-yearly": 200,
-    "yearly": 400,
-}
-# An anomaly this many times beyond its threshold is critical rather than a warning.
+# When a source is late. Only a source that keeps publishing can be: a listing, or a release
+# page with a cadence (monthly_release, quarterly_release). A source that is one document (a
+# work report, a bulletin, a news article) is complete once fetched and is never stale; next
+# year's report is a new entry or a listing's link. The next release is expected one cadence
+# after the last document; the source is stale after a grace period for late publication on
+# top (a quarterly release slips by weeks).
+SINGLE_DOCUMENT_KINDS = ("work_report", "statistical_bulletin", "news")
+CADENCE_DAYS = {"daily": 1, "weekly": 7, "monthly": 31, "quarterly": 92, "half-yearly": 183,
+                "yearly": 366}  # fmt: skip
+GRACE_DAYS = {"daily": 2, "weekly": 3, "monthly": 14, "quarterly": 28, "half-yearly": 17,
+              "yearly": 34}  # fmt: skip
+# An anomaly this many times beyond its threshold is critical rather than a warning (rules
+# without a size band below).
 CRITICAL_FACTOR = 3.0
+# Severity by size, (warning from, critical from); below the first it is info. Rates (growth,
+# pp changes, levels in %) in percentage points, other levels relative to the target or the
+# earlier value. A target missed by 0.2 pp is rounding news; by 5 pp, a plan that failed.
+# A level revised by 3 % is the usual estimate -> final step; by 20 %, a new base or an error.
+TARGET_MISS_SEVERITY = {"pp": (1.0, 3.0), "rel": (0.05, 0.15)}
+REVISION_SEVERITY = {"pp": (2.0, 5.0), "rel": (0.05, 0.20)}
+
+# The rule in words, for the heading of an alert: what happened, before the numbers.
+RULE_NAMES = {
+    "level_growth_mismatch": ("总量与增速不符", "Level and growth disagree"),
+    "target_missed": ("目标未完成", "Target missed"),
+    "large_revision": ("大幅修订", "Large revision"),
+    "growth_outlier": ("增速异常", "Growth outlier"),
+    "implausible_value": ("数值不合理", "Implausible value"),
+    "parts_sum_mismatch": ("分项合计不符", "Parts do not sum"),
+    "source_failed": ("数据源抓取失败", "Source failed"),
+    "source_stale": ("数据源未更新", "Source stale"),
+    "validation_failed": ("校验未通过", "Validation failed"),
+    "document_rejected": ("文件被拒收", "Document rejected"),
+}
+# What a person checks first, one sentence per rule and language: the end of each message.
+CHECKS = {
+    "level_growth_mismatch": (
+        "请核对两年的总量与增速是否同一口径（现价或可比价），以及各数字是否读对。",
+        "Check that both levels and the growth share one basis (current or comparable prices) "
+        "and that each figure was read right from its sentence.",
+    ),
+    "target_missed": (
+        "请核对实际值与目标是否同一指标、地区和口径，并以两份文件原文确认。",
+        "Check that the actual measures what the target set (indicator, region, basis), in "
+        "the sentences of both documents.",
+    ),
+    "large_revision": (
+        "请对照两份文件确认修订，并查看后一份是否调整了统计口径或基数。",
+        "Check both documents: confirm the revision, and whether the later one changed the "
+        "definition or the base.",
+    ),
+    "growth_outlier": (
+        "请核对原文的数字与单位：倍数或总量被读成增速是常见原因。",
+        "Check the figure and its unit in the sentence: a multiple or a level read as a growth "
+        "rate is the usual cause.",
+    ),
+    "implausible_value": (
+        "请核对原文：多为单位或小数点读错。",
+        "Check the sentence: a misread unit or decimal point is the usual cause.",
+    ),
+    "parts_sum_mismatch": (
+        "请核对各分项与总量是否同一期间和口径，是否漏了分项。",
+        "Check that the parts and the whole share one period and basis, and that no part is "
+        "missing.",
+    ),
+    "source_failed": (
+        "请打开该地址：若已迁移，请更新 sources.yaml；若网站暂时不可用，下次运行会重试。",
+        "Open the URL: if it moved, update sources.yaml; if the site is down, the next run "
+        "tries again.",
+    ),
+    "source_stale": (
+        "请查看发布页面是否已有新发布；若地址已变更，请更新 sources.yaml。",
+        "Check the publisher's page for a newer release; if its address changed, update "
+        "sources.yaml.",
+    ),
+    "validation_failed": (
+        "请查看 quarantine 表中该文件的行与原因：是抽取错误，还是规则应当放行的真实数字。",
+        "Check the document's rows in the quarantine table: an extraction error, or a real "
+        "figure the rule should let in?",
+    ),
+    "document_rejected": (
+        "请打开该文件：登录页或错误页代替了发布内容是常见原因。",
+        "Open the document: a login or error page served instead of the release is the usual "
+        "cause.",
+    ),
+}
 
 # One plain sentence per language, filled from the figures of the anomaly.
 MESSAGES = {
@@ -95,9 +169,10 @@ MESSAGES = {
         "Source {source_id} ({url}) failed on its last fetch ({fetched_at}): {error}",
     ),
     "source_stale": (
-        "数据源{source_id}（{cadence}）最新文件为{last_on}，已{days}天无新文件，超过{limit}天。",
-        "Source {source_id} ({cadence}) has had no new document since {last_on}: {days} days, "
-        "more than the {limit} allowed.",
+        "数据源{source_id}（{cadence}）最新文件为{last_on}，下一期应在{expected_on}前后发布，"
+        "已{days}天无新文件，超过{limit}天。",
+        "Source {source_id} ({cadence}) has had no new document since {last_on}; the next "
+        "release was expected around {expected_on}: {days} days, more than the {limit} allowed.",
     ),
     "validation_failed": (
         "文件{doc}有{n}个数字未通过校验（{expectation}），已隔离：{reason}",
@@ -112,6 +187,8 @@ MESSAGES = {
 ALERT_COLUMNS = [
     "rule",
     "severity",  # info | warning | critical
+    "heading_zh",  # the rule and the indicator in words, the region and the period
+    "heading_en",
     "indicator_code",
     "region",
     "period",
@@ -154,22 +231,48 @@ def _alert(rule: str, severity: str, key: dict, values: dict, fields: dict, rows
         "measure_en": MEASURE_EN.get(key.get("measure"), ""),
     }
     zh, en = MESSAGES[rule]
+    check_zh, check_en = CHECKS[rule]
     evidence = (r.get("evidence") for r in rows)
-    docs = {r.get("document_id") for r in rows}
+    # The first document is the one that brought the news (the actual, the revision): the
+    # heading names it.
+    docs = dict.fromkeys(r.get("document_id") for r in rows)
     return {
         "rule": rule,
         "severity": severity,
+        **_heading(rule, key, fields),
         "indicator_code": key.get("indicator_code"),
         "region": key.get("region"),
         "period": key.get("period"),
         "measure": key.get("measure"),
-        "message_zh": zh.format_map(f),
-        "message_en": en.format_map(f),
+        "message_zh": f"{zh.format_map(f)}请核对：{check_zh}",
+        "message_en": f"{en.format_map(f)} Check: {check_en}",
         "evidence": "\n".join(dict.fromkeys(e for e in evidence if isinstance(e, str) and e)),
-        "document_ids": sorted(d for d in docs if isinstance(d, str)),
+        "document_ids": [d for d in docs if isinstance(d, str)],
         "fingerprint": fingerprint(rule, key, values),
         "details": json.dumps({"key": key, "values": values}, ensure_ascii=False, default=str),
     }
+
+
+def _heading(rule: str, key: dict, fields: dict) -> dict:
+    """目标未完成 · 社会消费品零售总额 · 林芝市 2024年 and its English twin: the rule (or the
+    verdict a rule words differently, `rule_zh`/`rule_en`), what it is about, where, when."""
+    words_zh, words_en = RULE_NAMES[rule]
+    other = key.get("source_id") or fields.get("name") or fields.get("doc")
+    about_zh, about_en = fields.get("name_zh") or other, fields.get("name_en") or other
+    where_zh = f"{key.get('region') or ''}{_period_zh(key.get('period'))}"
+    where_en = " ".join(str(key[k]) for k in ("region", "period") if key.get(k))
+    parts_zh = [fields.get("rule_zh", words_zh), about_zh, where_zh]
+    parts_en = [fields.get("rule_en", words_en), about_en, where_en]
+    return {
+        "heading_zh": " · ".join(p for p in parts_zh if p),
+        "heading_en": " · ".join(p for p in parts_en if p),
+    }
+
+
+def _graded(size: float, bands: tuple[float, float]) -> str:
+    """info, warning or critical by where size falls in (warning from, critical from)."""
+    warning, critical = bands
+    return "critical" if size >= critical else "warning" if size >= warning else "info"
 
 
 def _frame(alerts: list[dict]) -> pd.DataFrame:
@@ -301,7 +404,8 @@ def target_missed(targets: pd.DataFrame, catalog: pd.DataFrame) -> pd.DataFrame:
     Met or missed is decided once, in the view's SQL (target_met); this rule only words the
     verdict, so an analyst and an alert receiver read one answer. `targets` holds the view's
     missed rows whose actual is final or preliminary (alerts.READS): an estimate is not
-    judged. Above the band of a target without a direction is news, not a failure (info).
+    judged. Above the band of a target without a direction is news, not a failure (info);
+    a miss is graded by its size (TARGET_MISS_SEVERITY).
     """
     name = _namer(catalog)
     alerts = []
@@ -318,7 +422,11 @@ def target_missed(targets: pd.DataFrame, catalog: pd.DataFrame) -> pd.DataFrame:
         t, a, q, u = r["target_value"], r["actual_value"], r["qualifier"], r["unit"]
         high = r["target_value_high"]
         top = t if pd.isna(high) else high
-        over = q in ("eq", "approx") and not isinstance(r["direction"], str) and a > top
+        direction = r["direction"] if isinstance(r["direction"], str) else None
+        over = q in ("eq", "approx") and direction is None and a > top
+        rate = r["measure"] in ("growth_pct", "pp_change") or u in RATE_UNITS
+        miss = _shortfall(q, direction, t, top, a)
+        size = miss if rate or not t else miss / abs(t)
         key = {k: r[k] for k in ("indicator_code", "region", "period", "measure", "unit")}
         vals = {"target": t, "target_high": high, "qualifier": q, "actual": a}
         fields = name(r["indicator_code"]) | _amount("target", t, u) | _amount("actual", a, u)
@@ -327,11 +435,27 @@ def target_missed(targets: pd.DataFrame, catalog: pd.DataFrame) -> pd.DataFrame:
             "status": r["status_a"],
             "status_zh": "实际" if r["status_a"] == "actual" else "初步核算",
         }
-        fields |= {"verdict_zh": "超出目标区间" if over else "未完成目标"}
-        fields |= {"verdict_en": "above the target band" if over else "target missed"}
-        sev = "info" if over else "warning"
-        alerts.append(_alert("target_missed", sev, key, vals, fields, _evidence(r, "_t", "_a")))
+        gap = _gap(size, 0.0, rate)
+        fields |= {
+            "verdict_zh": "超出目标区间" if over else f"未完成目标，差{gap['size_zh']}",
+            "verdict_en": "above the target band" if over else f"missed by {gap['size_en']}",
+        }
+        if over:
+            fields |= {"rule_zh": "超出目标区间", "rule_en": "Above the target band"}
+        sev = "info" if over else _graded(size, TARGET_MISS_SEVERITY["pp" if rate else "rel"])
+        alerts.append(_alert("target_missed", sev, key, vals, fields, _evidence(r, "_a", "_t")))
     return _frame(alerts)
+
+
+def _shortfall(qualifier: str, direction: str | None, lo: float, hi: float, actual: float) -> float:
+    """How far the actual fell on the wrong side of the target (its low end lo, high end hi),
+    the side that targets_vs_actuals judged by (target_met): the qualifier's, else the
+    direction's, else whichever side of the band the actual left."""
+    if qualifier in ("ge", "gt") or (qualifier in ("eq", "approx") and direction == "more"):
+        return lo - actual
+    if qualifier in ("le", "lt") or direction == "less":
+        return actual - hi
+    return max(lo - actual, actual - hi)
 
 
 def large_revision(revisions: pd.DataFrame, catalog: pd.DataFrame) -> pd.DataFrame:
@@ -366,7 +490,7 @@ def large_revision(revisions: pd.DataFrame, catalog: pd.DataFrame) -> pd.DataFra
             "old_on": _day(r["previous_published_on"]),
             "new_on": _day(r["revised_published_on"]),
         }
-        sev = _severity(r["size"], r["limit"])
+        sev = _graded(r["size"], REVISION_SEVERITY["pp" if r["rate"] else "rel"])
         alerts.append(_alert("large_revision", sev, key, vals, fields, _evidence(r, "", "_prev")))
     return _frame(alerts)
 
@@ -484,18 +608,28 @@ def source_failed(sources: pd.DataFrame) -> pd.DataFrame:
 
 
 def source_stale(sources: pd.DataFrame, documents: pd.DataFrame, now: datetime) -> pd.DataFrame:
-    """No new document for longer than the cadence allows: the source moved or stopped."""
+    """No new document well after the next release was due: the source moved or stopped.
+
+    Only sources that keep publishing are judged (not SINGLE_DOCUMENT_KINDS; a listing has no
+    kind of its own), and only by a cadence they declare.
+    """
     dated = documents.assign(on=documents["published_on"].fillna(documents["fetched_at"]))
     last_on = dated.groupby("source_id", as_index=False).agg(last_on=("on", "max"))
-    s = sources.merge(last_on, on="source_id", how="left")
-    s = s.assign(limit=s["cadence"].str.lower().map(STALE_AFTER_DAYS).astype(float))
-    s = s.dropna(subset=["last_on", "limit"])
-    s = s.assign(days=(pd.Timestamp(now) - s["last_on"]).dt.days)
+    s = sources[~sources["kind"].isin(SINGLE_DOCUMENT_KINDS)].merge(last_on, on="source_id")
+    cadence = s["cadence"].str.lower()
+    # float, not the dtype of an empty map: a registry of single documents leaves no row
+    s = s.assign(
+        every=cadence.map(CADENCE_DAYS).astype(float), grace=cadence.map(GRACE_DAYS).astype(float)
+    )
+    s = s.dropna(subset=["last_on", "every"])
+    s = s.assign(days=(pd.Timestamp(now) - s["last_on"]).dt.days, limit=s["every"] + s["grace"])
     alerts = []
     for r in s[s["days"] > s["limit"]].to_dict("records"):
         key = {"source_id": r["source_id"], "region": r["region"]}
         last_on, limit = r["last_on"].date(), int(r["limit"])
+        expected_on = last_on + timedelta(days=int(r["every"]))
         fields = {"cadence": r["cadence"], "last_on": last_on, "days": r["days"], "limit": limit}
+        fields |= {"expected_on": expected_on}
         sev = _severity(r["days"] - limit, limit)
         alerts.append(_alert("source_stale", sev, key, {"last_document_on": str(last_on)}, fields))
     return _frame(alerts)

@@ -2,7 +2,9 @@
 -- zhibiao/warehouse/alerts.py. One row per fingerprint = sha256 of (rule, key, the values that
 -- make the anomaly). While the rules keep producing it the row stays open and is notified once;
 -- when they stop it closes; if the same anomaly comes back it reopens and is notified again.
--- Different values are a different fingerprint: a new row, while the old one closes.
+-- Different values are a different fingerprint: a new row, while the old one closes. A person
+-- who closes an alert (`zhibiao alerts close`, closed_by and close_note set) closes it for good:
+-- the same facts never reopen it; changed facts are a new fingerprint.
 
 create table if not exists alerts (
     fingerprint     varchar primary key,   -- sha256 hex of (rule, key, values)
@@ -34,3 +36,7 @@ alter table alerts add column if not exists opened_at timestamp;       -- run th
 alter table alerts add column if not exists closed_at timestamp;       -- run that stopped seeing it
 alter table alerts add column if not exists notify_attempts integer default 0;
 alter table alerts add column if not exists notify_error varchar;      -- last failed delivery
+alter table alerts add column if not exists heading_zh varchar;       -- rule, indicator, region, period
+alter table alerts add column if not exists heading_en varchar;
+alter table alerts add column if not exists closed_by varchar;        -- who closed it by hand; null: a run
+alter table alerts add column if not exists close_note varchar;       -- their reason
