@@ -131,7 +131,7 @@ def test_slack_gets_blocks_only_headed_in_words_with_the_document(con):
         "Target missed · Retail sales of consumer goods · 林芝市 2024"
     )
     shown = json.dumps(body["blocks"], ensure_ascii=False)
-    assert "*warning*" in shown and "林芝市 (Nyingchi, 540400) · 2024" in shown
+    assert "*warning* · Nyingchi (540400) · alert" in shown
     assert "<https://example.invalid/2025.html|林芝市2025年政府工作报告> · 2025-01-20" in shown
     assert "社会消费品零售总额增速目标为12%以上，实际为11%，未完成目标，差1.00个百分点" in shown
     assert "请核对" in shown and "Check: Check that the actual measures" in shown

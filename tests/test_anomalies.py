@@ -275,6 +275,20 @@ def test_headings_name_the_rule_and_the_indicator_in_words(tmp_path):
         assert "请核对：" in a["message_zh"] and " Check: " in a["message_en"]
 
 
+def test_a_validation_alert_names_its_document_by_title(tmp_path):
+    con = alert_db(tmp_path / "warehouse.duckdb")
+    load_fixture(con, "validation_failed")
+    con.execute(
+        "insert into documents (document_id, title, status) "
+        "values ('doc-a', '林芝市2024年1-3月经济运行情况', 'loaded')"
+    )
+    headings = set(detect_and_record(con, catalog(), NOW)["heading_zh"])
+    assert headings == {
+        "校验未通过 · 林芝市2024年1-3月经济运行情况 · 2024年",
+        "校验未通过 · 林芝市2024年1-3月经济运行情况",
+    }
+
+
 def test_a_registry_of_single_documents_is_never_stale():
     """The bundled default: one work report, years old, judged on an empty frame of sources."""
     sources = pd.DataFrame(

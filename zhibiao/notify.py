@@ -93,11 +93,10 @@ def _document_line(d: Mapping, mrkdwn: bool) -> str:
     return " · ".join(p for p in parts if p)
 
 
-def _where(a: Mapping) -> str:
-    region = _text(a, "region")
-    named = ", ".join(x for x in (_text(a, "region_name_en"), _text(a, "region_code")) if x)
-    region = f"{region} ({named})" if region and named else region
-    return " · ".join(x for x in (region, _text(a, "period")) if x)
+def _region_named(a: Mapping) -> str | None:
+    """Nyingchi (540400): the region of the heading in English, with its GB/T 2260 code."""
+    name, code = _text(a, "region_name_en"), _text(a, "region_code")
+    return f"{name} ({code})" if name and code else name or code
 
 
 def _plain(a: Mapping) -> str:
@@ -122,7 +121,8 @@ def slack_payload(a: Mapping) -> dict[str, Any]:
     (Slack draws it only where blocks cannot be drawn). `zhibiao` carries the structured alert for
     receivers that are not chat tools (Slack ignores it)."""
     mark = SEVERITY_MARK.get(a["severity"], "")
-    context = [f"{mark} *{a['severity']}*", _escape(_where(a)), f"alert `{a['alert_id']}`"]
+    region = _region_named(a)
+    context = [f"{mark} *{a['severity']}*", region and _escape(region), f"alert `{a['alert_id']}`"]
     message = _escape(f"{a['message_zh']}\n{a['message_en']}")
     blocks: list[dict[str, Any]] = [
         {"type": "header", "text": {"type": "plain_text", "text": _clip(heading(a), HEADER_CHARS)}},

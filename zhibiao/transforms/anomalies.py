@@ -635,8 +635,12 @@ def source_stale(sources: pd.DataFrame, documents: pd.DataFrame, now: datetime) 
     return _frame(alerts)
 
 
-def validation_failed(quarantine: pd.DataFrame, run_id: str | None = None) -> pd.DataFrame:
-    """One alert per document and expectation, since one bad table fails many rows at once."""
+def validation_failed(
+    quarantine: pd.DataFrame, run_id: str | None = None, documents: pd.DataFrame | None = None
+) -> pd.DataFrame:
+    """One alert per document and expectation, since one bad table fails many rows at once.
+    The heading names the document by its title when `documents` knows it."""
+    titles = {} if documents is None else documents.set_index("document_id")["title"].to_dict()
     q = quarantine[quarantine["stage"] == "validate"]
     if run_id is not None:
         q = q[q["run_id"] == run_id]
@@ -647,6 +651,8 @@ def validation_failed(quarantine: pd.DataFrame, run_id: str | None = None) -> pd
         key |= {"indicator_code": codes[0] if len(codes) == 1 else None}
         key |= {"period": periods[0] if len(periods) == 1 else None}
         fields = {"doc": str(doc)[:12], "n": len(g), "reason": g["reason"].iloc[0]}
+        title = titles.get(doc)
+        fields |= {"name": title} if isinstance(title, str) and title else {}
         rows = g.head(5).to_dict("records")
         alerts.append(_alert("validation_failed", "warning", key, {"rows": len(g)}, fields, rows))
     return _frame(alerts)
@@ -690,7 +696,7 @@ def detect_all(
         large_revision(revisions, catalog),
         source_failed(sources),
         source_stale(sources, documents, now),
-        validation_failed(quarantine, run_id),
+        validation_failed(quarantine, run_id, documents),
         document_rejected(documents),
     ]
     frames = [f for f in frames if not f.empty]
