@@ -167,7 +167,7 @@ def test_every_guide_command_runs_after_make_setup(real_db, tmp_path):
     for line in commands:
         argv = [
             str(real_db) if a == PUBLISHED else str(tmp_path / a) if a.startswith("out/") else a
-            for a in shlex.split(line)
+            for a in shlex.split(line, comments=True)  # a trailing # says what it does
         ]
         if "--db" not in argv:
             argv += ["--db", str(real_db)]
