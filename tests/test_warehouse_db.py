@@ -17,8 +17,18 @@ import duckdb
 import pandas as pd
 import pytest
 
-from zhibiao.warehouse.db import WarehouseLockedError, connect, publish_copy, schema_files
+from zhibiao.warehouse import db as warehouse_db
+from zhibiao.warehouse.db import (
+    WarehouseLockedError,
+    applied_version,
+    connect,
+    held,
+    publish_copy,
+    schema_files,
+    schema_version,
+)
 from zhibiao.warehouse.load import (
+    close_stale_runs,
     finish_run,
     record_document,
     record_quarantine,
@@ -94,7 +104,7 @@ def test_connect_creates_the_contract_and_is_safe_to_rerun(db):
     con = connect(db)
     con.execute("insert into runs (run_id, flow, started_at) values ('r1', 'nightly', now())")
     con.close()
-    con = connect(db)  # applies every .sql file again
+    con = connect(db)  # the same version: nothing to apply, the contract still there
     tables = {r[0] for r in con.execute("select table_name from duckdb_tables()").fetchall()}
     views = {
         r[0]
@@ -111,6 +121,45 @@ def test_connect_creates_the_contract_and_is_safe_to_rerun(db):
     assert CONTRACT_MACROS <= macros
     assert con.execute("select count(*) from runs").fetchone()[0] == 1
     con.close()
+
+
+def test_the_schema_is_applied_once_per_version(db, monkeypatch):
+    """A connection to an up-to-date warehouse applies nothing (a quiet night opened the
+    warehouse thousands of times); a warehouse of another version gets the files again."""
+    con = connect(db)
+    assert applied_version(con) == schema_version()
+    con.execute("drop view revisions")  # a sentinel: only applying the files brings it back
+    con.close()
+    con = connect(db)
+    views = "select count(*) from duckdb_views() where view_name = 'revisions'"
+    assert con.execute(views).fetchone()[0] == 0
+    con.close()
+    monkeypatch.setattr(warehouse_db, "schema_version", lambda: "an-edited-sql-file")
+    con = connect(db)
+    assert con.execute(views).fetchone()[0] == 1
+    assert applied_version(con) == "an-edited-sql-file"
+    con.close()
+
+
+def test_a_held_warehouse_is_one_connection_for_the_run(db):
+    """Inside held(), connect() to the same file, read-write or read-only, is a cursor of the
+    run's connection: the file is opened once, and closing a cursor keeps it open."""
+    with held(db) as run:
+        with connect(db) as con:
+            start_run(con, "nightly", run_id="r1")
+        with connect(db, read_only=True) as reader:  # DuckDB refuses a second, read-only open
+            assert reader.execute("select run_id from runs").fetchall() == [("r1",)]
+        assert run.execute("select count(*) from runs").fetchone()[0] == 1
+        assert warehouse_db._HELD
+    assert not warehouse_db._HELD  # released with the run: no connection left open
+    with held(db):  # the next run, on a warehouse whose schema is up to date
+        with connect(db) as con:
+            assert close_stale_runs(con, closed_by="r2") == 1
+        with connect(db) as con:  # what finish and publish_copy do: no transaction left open
+            con.execute("checkpoint")
+    holder = hold_lock(db, seconds=0.1)  # another process can take the file again
+    holder.wait(timeout=30)
+    assert holder.returncode == 0
 
 
 def test_a_lock_released_during_the_retries_is_waited_for(db):

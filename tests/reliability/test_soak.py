@@ -1,10 +1,11 @@
 """The long part of the reliability suite (`make soak`): SIGKILL a run at many points, timed
-from the warehouse's own progress, and check that every recovery ends where an
+from the run's own progress, and check that every recovery ends where an
 uninterrupted run does.
 
 Each round starts from an empty warehouse, starts `zhibiao run` over the project's real
-releases, waits until the warehouse shows `k` documents loaded (k = 0 means: its runs row
-is open), waits a little more (a random fraction of a second, so that some kills land
+releases, waits until the run has stored `k` fetched documents (k = 0 means: it holds the
+run lock, its runs row about to open; the warehouse file itself cannot be read from outside
+while a run keeps it open), waits a little more (a random fraction of a second, so that some kills land
 inside a document's transaction, the alert pass or publish_copy), kills it with SIGKILL,
 then runs again to completion. After each round: the observations and documents hash the
 same as the uninterrupted run's, no `running` row is left, and no process of the killed
@@ -78,6 +79,17 @@ def _peek(db: Path, sql: str):
         return None
 
 
+def _progress(tmp: Path, db: Path, pid: int) -> int:
+    """-1 until the run holds the run lock, then how many fetched documents it stored."""
+    lock = db.with_name(db.name + ".run.lock")
+    try:
+        if not lock.read_text().startswith(f"pid {pid} "):
+            return -1
+    except OSError:
+        return -1
+    return sum(1 for p in (tmp / "data" / "snapshots").glob("*/*") if p.suffix != ".json")
+
+
 def _round(tmp: Path, registry: Path, env: dict, point: int, jitter: float) -> tuple:
     db, log = tmp / "w.duckdb", tmp / "run.log"
     command = [str(ZHIBIAO), "run", "--sources", str(registry), "--db", str(db)]
@@ -88,9 +100,7 @@ def _round(tmp: Path, registry: Path, env: dict, point: int, jitter: float) -> t
     try:
         while run.poll() is None:
             seen |= set(descendants(run.pid))
-            progress = _peek(db, "select (select count(*) from runs where status = 'running'),"
-                                 " (select count(*) from documents)") if db.exists() else None  # fmt: skip
-            if progress and progress[0] and progress[1] >= point:
+            if _progress(tmp, db, run.pid) >= point:
                 break
             time.sleep(0.05)
         time.sleep(jitter)

@@ -51,7 +51,8 @@ def run_registry(flow_name: str, sources: str | None, db_path: str | None, work)
     settings = run_settings(sources, db_path)
     run_id: str | None = None
     try:
-        with db.run_lock(settings.db_path):
+        # held: one warehouse connection for the run's bookkeeping (issue 17)
+        with db.run_lock(settings.db_path), db.held(settings.db_path):
             run_id = _open_run(settings, flow_name)
             try:
                 registry = load_sources(settings.sources_path)
