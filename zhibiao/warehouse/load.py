@@ -97,7 +97,7 @@ def load_document(
             _recompute_forgotten(con)
         con.execute(
             "drop table if exists _zb_stage; drop table if exists _zb_keys; "
-            "drop table if exists _zb_intervals"
+            "drop table if exists _zb_rows; drop table if exists _zb_intervals"
         )
         con.execute("commit")
     except BaseException:

@@ -12,8 +12,11 @@
 -- re-published on the same date with a corrected figure is the newest fact), then
 -- document_id and value for determinism. The latest publication date is never closed (no
 -- later document exists), so that row is open.
-create or replace temp table _zb_intervals as
-with rows as (
+--
+-- The rows of the affected series, read from observations once: the query below reads them
+-- three times, and as a CTE over the fact table each read was a scan of it (a load of
+-- 1,000 figures into 10M rows: 184 ms as one statement, 70 ms in two).
+create or replace temp table _zb_rows as
     select a.*, learned_at(a.document_id) as fetched_at
     from observations as a
     join _zb_keys as k
@@ -22,7 +25,11 @@ with rows as (
         and k.region = a.region
         and k.period = a.period
         and k.measure = a.measure
-        and k.series_kind = a.series_kind
+        and k.series_kind = a.series_kind;
+
+create or replace temp table _zb_intervals as
+with rows as (
+    select * from _zb_rows
 ),
 
 ends as (
