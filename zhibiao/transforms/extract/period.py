@@ -11,6 +11,7 @@ from __future__ import annotations
 from zhibiao.transforms import lexicon, units
 from zhibiao.transforms.extract.code import indicator_kind
 from zhibiao.transforms.extract.figure import Clause, Figure
+from zhibiao.transforms.extract.measure import is_rate
 from zhibiao.transforms.extract.period_phrases import THIS_MONTH, last_month, period_key
 from zhibiao.transforms.extract.rules import rule
 from zhibiao.transforms.extract.text import clause_start
@@ -130,8 +131,7 @@ def _resolve(clause: Clause, p, year_in_force: int | None) -> tuple:
 def _accrues(fig: Figure) -> bool:
     """A level that adds up over time: a flow of the catalog, or an uncatalogued amount or
     count (not a rate, not a stock the catalog knows)."""
-    unit = units.get(fig.q.unit or "")
-    if fig.measure != "level" or unit is None or unit.dimension == "ratio":
+    if fig.measure != "level" or units.get(fig.q.unit or "") is None or is_rate(fig.q.unit):
         return False
     kind = indicator_kind(fig)
     return kind == "flow" or kind is None
