@@ -175,7 +175,7 @@ def _figures(clause: Clause):
         window = text[lo : q.start]
         members = _group(text, qs, i)
         listed = any(w in window for w in lexicon.words("distributive"))
-        if listed or (len(members) > 1 and lists.implicit_list(window, len(members))):
+        if listed or (len(members) > 1 and lists.implicit_list(window, [m.unit for m in members])):
             group = Group(i, len(members), window, lo)
             for position, member in enumerate(members):
                 own_lo = max(clause_start(text, member.start), qs[i + position - 1].end)

@@ -22,7 +22,7 @@ from zhibiao.transforms.extract.label_text import (
     unquoted,
     verb_object,
 )
-from zhibiao.transforms.extract.lists import borrow_label, distribute
+from zhibiao.transforms.extract.lists import borrow_label, distribute, has_head
 from zhibiao.transforms.extract.measure import is_rate, predicate
 from zhibiao.transforms.extract.rules import rule
 from zhibiao.transforms.extract.text import clause_before, clause_start
@@ -190,10 +190,14 @@ def _only_a_place(label: str) -> bool:
 
 
 def _unitless_subject(clause: Clause, lo: int) -> str:
-    """The indicator of the clause before, when it stated a number without a unit."""
+    """The indicator of the clause before, when it stated a number without a unit, or when
+    it is an indicator's name alone, the topic of the clause (城乡居民收入比，由2018年的…)."""
     before = clause_before(clause.text, lo)
     digit = next((i for i, c in enumerate(before) if c.isdigit()), None)
-    return clean_label(before[:digit]) if digit is not None else ""
+    if digit is not None:
+        return clean_label(before[:digit])
+    topic = clean_label(before)
+    return topic if topic == before.strip() and has_head(topic) else ""
 
 
 @rule("label")
@@ -265,6 +269,8 @@ def generic_label_takes_its_noun(clause: Clause, fig: Figure) -> Figure:
         return fig
     named = [f for f in clause.own if f.label and not is_rate(f.q.unit)]
     if named:  # 开复工554个，开工率102.8%，完成投资52.1亿元: a rate owns no investment
+        if named[-1].label.endswith(fig.label):
+            return fig  # 单日最高销售额86万元，累计销售额230万元: another kind of that amount
         fig.label = _joined(named[-1].label, fig.label)
         return fig
     subject = clause_before(clause.text, fig.lo)

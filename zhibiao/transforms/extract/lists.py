@@ -6,7 +6,7 @@ figures, 城镇 and 农村; 第一、二、三产业增加值 restores the elide
 
 from __future__ import annotations
 
-from zhibiao.transforms import catalog, lexicon
+from zhibiao.transforms import catalog, lexicon, units
 from zhibiao.transforms.extract.label_text import split_items
 
 
@@ -237,11 +237,14 @@ def borrow_label(memory: list, measure: str) -> str | None:
     return None
 
 
-def implicit_list(window: str, n: int) -> bool:
-    """城乡居民人均可支配收入26096元和10736元，增长13%和16%: n numbers joined by 和/、 with no
-    分别 are a list too when the words before them name n items, or name nothing (then they
-    are of the n figures before)."""
+def implicit_list(window: str, base_units: list[str]) -> bool:
+    """城乡居民人均可支配收入26096元和10736元，增长13%和16%: numbers joined by 和/、 with no
+    分别 are a list too when the words before them name as many items, or name nothing (then
+    they are of the figures before). Without 分别 only values of one kind make a list:
+    …增至2024年的9835公里，12个县通柏油路 is a length, then a count with a subject of its own."""
     from zhibiao.transforms.extract.label_text import clean_label
 
+    if len({units.dimension(u) or u for u in base_units}) > 1:
+        return False
     label = clean_label(lexicon.regex("growth_tail").sub("", clean_label(window)))
-    return not label or expand_list(label, n) is not None
+    return not label or expand_list(label, len(base_units)) is not None

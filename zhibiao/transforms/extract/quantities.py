@@ -146,7 +146,8 @@ def find_quantities(sentence: str, clause=None) -> tuple[str, list[Quantity]]:
 def _listed() -> re.Pattern[str]:
     mag = _magnitude_alternation()
     joiners = lexicon.alternation("list_joiners")
-    return re.compile(rf"(?<![\d.A-Za-z])(\d+(?:\.\d+)?)({mag})?(?:{joiners})$")
+    classifier = lexicon.alternation("list_classifier")
+    return re.compile(rf"(?<![\d.A-Za-z])(\d+(?:\.\d+)?)({mag})?({classifier})?(?:{joiners})$")
 
 
 # How far back from a quantity a listed number may start (it ends at the quantity): searching
@@ -169,6 +170,8 @@ def shared_unit(text: str, found: list[Quantity]) -> list[Quantity]:
                 break
             if m.start() > 0 and code.fullmatch(text[m.start() - 1]):
                 break  # 第1、2批: ordinals
+            if m[3] and not q.raw_unit.startswith(m[3]):
+                break  # 5个和3家: a classifier of another unit
             mag = m[2] or ""
             factor = (
                 per_printed / magnitudes.get(q_mag, 1) * magnitudes[mag] if mag else per_printed
@@ -285,6 +288,15 @@ def not_a_duration(clause, c: Candidate):
     if counts and counts.count and c.after.startswith(lexicon.words("duration_after_count")):
         return None
     return c
+
+
+@rule("quantity")
+def not_a_classifier_of_a_listed_unit(clause, c: Candidate):
+    """0.1个和4.3个百分点: the bare 个 is 个百分点's, read by shared_unit, not a count."""
+    if c.unit not in lexicon.word_set("list_classifier"):
+        return c
+    later = lexicon.regex("classifier_of_a_listed_unit").match(c.text, c.match.end())
+    return None if later else c
 
 
 @rule("quantity")

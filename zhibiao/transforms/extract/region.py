@@ -15,9 +15,12 @@ from zhibiao.transforms.extract.text import clause_start
 
 
 def is_source(text: str, mention: tuple[int, int, str]) -> bool:
-    """A region named as a source (经拉萨市统计局…) or inside a place's name (米林机场)."""
+    """A region named as a source (经拉萨市统计局…), inside a place's name (米林机场) or as an
+    example of the places counted (洛扎等6个县): it owns no figure."""
     a, b, _ = mention
-    if lexicon.regex("place_name_after").match(text, b):
+    if lexicon.regex("place_name_after").match(text, b) or lexicon.regex("example_after").match(
+        text, b
+    ):
         return True
     if lexicon.regex("source_after").match(text, b):
         return True
@@ -113,7 +116,11 @@ def region_opening_the_clause(clause: Clause, fig: Figure) -> Figure:
     figure (the most specific of a path); a region right before the number owns it too."""
     start = clause_start(clause.text, fig.q.start)
     text = clause.text[start : fig.q.start]
-    mentions = [m for m in catalog.find_regions(text) if not is_source(text, m)]
+    mentions = [
+        (a, b, name)
+        for a, b, name in catalog.find_regions(text)
+        if not is_source(clause.text, (start + a, start + b, name))
+    ]
     lead = lexicon.regex("region_lead")
     for i in range(len(mentions) - 1, -1, -1):
         a, b, name = mentions[i]
