@@ -32,6 +32,12 @@ def _patterns() -> dict[str, re.Pattern[str]]:
             f"(?<![{ordinal}{digits}{places}])({numeral})({lexicon.alternation('more_than')})?"
             f"(?=(?:{lexicon.alternation('numeral_big_places')})?(?:{unit_words}))"
         ),
+        # 旅游收入三天近五千万: a numeral closed by 万/亿 at a clause's end is an amount whose
+        # unit a headline dropped (quantities.money_without_unit decides whether it is money)
+        "amount": re.compile(
+            f"(?<![{ordinal}{digits}{places}])([{digits}{places}]*"
+            f"(?:{lexicon.alternation('numeral_big_places')}))(?=$|{_break()})"
+        ),
         "small": re.compile(
             rf"(?<![{ordinal}\d{digits}{places}])([{small}])"
             f"({lexicon.alternation('small_numeral_units')})"
@@ -60,7 +66,8 @@ def spell_out_chinese_numerals(sentence: str) -> str:
     sentence = p["permille"].sub(lambda m: _or_same(m, "‰"), sentence)
     digits = dict(lexicon.mapping("numeral_digits"))
     sentence = p["small"].sub(lambda m: str(digits[m[1]]) + m[2], sentence)
-    return _zero_reached(p["counted"].sub(_counted, sentence))
+    sentence = p["counted"].sub(_counted, sentence)
+    return _zero_reached(p["amount"].sub(_amount, sentence))
 
 
 def _zero_reached(sentence: str) -> str:
@@ -75,6 +82,17 @@ def _zero_reached(sentence: str) -> str:
 def _or_same(m: re.Match, suffix: str) -> str:
     digits = _to_digits(m[1])
     return m[0] if digits is None else digits + suffix
+
+
+def _break() -> str:
+    return lexicon.regex("clause_break").pattern
+
+
+def _amount(m: re.Match) -> str:
+    """五千万 -> 5000万: the digits before the last 万/亿, which stays as the magnitude."""
+    numeral, big = m[1][:-1], m[1][-1]
+    digits = _to_digits(numeral) if numeral else None
+    return m[0] if digits is None else digits + big
 
 
 def _counted(m: re.Match) -> str:

@@ -16,6 +16,7 @@ from functools import cache
 from zhibiao.schema import TIMES_UNIT
 from zhibiao.transforms import lexicon, units
 from zhibiao.transforms.extract.numerals import spell_out_chinese_numerals
+from zhibiao.transforms.extract.text import clause_start
 
 
 @dataclass(frozen=True)
@@ -135,6 +136,7 @@ def find_quantities(sentence: str, clause=None) -> tuple[str, list[Quantity]]:
     text = spell_out_chinese_numerals(sentence)
     found = [to_quantity(c) for c in candidates(text) if admit(clause, c) is not None]
     found.extend(bare_ratios(text, found))
+    found.extend(money_without_unit(text, found))
     found.extend(shared_unit(text, found))
     return text, sorted(found, key=lambda q: q.start)
 
@@ -212,6 +214,29 @@ def bare_ratios(text: str, found: list[Quantity]) -> list[Quantity]:
                 out.append(
                     Quantity(m.start(), m.end(), value, None, m[1], "", TIMES_UNIT, False, "")
                 )
+    return out
+
+
+@cache
+def _bare_magnitude() -> re.Pattern[str]:
+    return re.compile(rf"(?<![\d.])({_NUM})({_magnitude_alternation()})")
+
+
+def money_without_unit(text: str, found: list[Quantity]) -> list[Quantity]:
+    """旅游收入三天近五千万: an amount in 元 whose 元 a headline dropped (money_without_unit)."""
+    out: list[Quantity] = []
+    magnitudes = dict(lexicon.mapping("magnitudes"))
+    money = lexicon.regex("money_without_unit")
+    for m in _bare_magnitude().finditer(text):
+        if any(q.start <= m.start() < q.end for q in found) or _followed_by_unit(text, m.end()):
+            continue
+        if text[m.end() : m.end() + 1].isdigit() or not money.search(
+            text, clause_start(text, m.start()), m.start()
+        ):
+            continue
+        value = scaled(m[1], magnitudes[m[2]])
+        unit = lexicon.words("money_unit")[0]
+        out.append(Quantity(m.start(), m.end(), value, None, m[1], m[2], unit, False, ""))
     return out
 
 
