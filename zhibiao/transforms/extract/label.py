@@ -264,10 +264,14 @@ def generic_label_takes_its_noun(clause: Clause, fig: Figure) -> Figure:
         return fig
     if fig.label not in lexicon.word_set("generic_labels"):
         return fig
-    if clause.topic:
-        fig.label = _joined(clause.topic, fig.label)  # 茶产业方面，…实现产值…
+    # 项目464个，较去年同期增加106个，完成投资…: the projects' investment, not their increase's
+    named = [f for f in clause.own if f.label and not is_rate(f.q.unit) and "change" not in f.flags]
+    counted = lexicon.word_set("establishment_units")
+    if clause.topic and not (named and named[-1].q.unit in counted):
+        # 茶产业方面，…实现产值…; but 产业方面，…实施援藏项目707个，完成投资44亿元: the
+        # projects just counted are nearer than the paragraph's topic
+        fig.label = _joined(clause.topic, fig.label)
         return fig
-    named = [f for f in clause.own if f.label and not is_rate(f.q.unit)]
     if named:  # 开复工554个，开工率102.8%，完成投资52.1亿元: a rate owns no investment
         if named[-1].label.endswith(fig.label):
             return fig  # 单日最高销售额86万元，累计销售额230万元: another kind of that amount

@@ -332,6 +332,19 @@ def not_the_start_of_a_longer_word(clause, c: Candidate):
 
 
 @rule("quantity")
+def not_the_set_of_a_ranking(clause, c: Candidate):
+    """在全国31个省（区、市）中排名第24: the set ranked among, not a figure."""
+    counts = units.get(c.unit)
+    if (
+        counts
+        and counts.count
+        and lexicon.regex("reference_set_after").match(c.text, c.match.end())
+    ):
+        return None
+    return c
+
+
+@rule("quantity")
 def not_a_rank(clause, c: Candidate):
     """位居全国前10名: a rank, not a count of people."""
     people = units.dimension(c.unit) == "people"
