@@ -18,7 +18,6 @@ import pytest
 from tests.test_anomalies import (
     EXPECTED,
     NOW,
-    SQL_DIR,
     alert_db,
     catalog,
     insert_staged,
@@ -355,17 +354,6 @@ def test_block_that_does_not_load_keeps_alerts_pending_with_the_reason(con, monk
     assert notify.deliver_pending(con, Settings(webhook_url=None)) == (0, 1)
     (row,) = alerts.pending_notifications(con).to_dict("records")
     assert "'no-slash'" in row["notify_error"] and BLOCK_HINT in row["notify_error"]
-
-
-def test_alerts_sql_stands_alone_and_reruns(tmp_path):
-    """040 creates the table when no earlier file did, and a rerun changes nothing."""
-    con = duckdb.connect(str(tmp_path / "w.duckdb"))
-    con.execute((SQL_DIR / "010_tables.sql").read_text(encoding="utf-8"))
-    con.execute("drop table if exists alerts")
-    for _ in range(2):
-        con.execute((SQL_DIR / "040_alerts.sql").read_text(encoding="utf-8"))
-    cols = {r[0] for r in con.execute("describe alerts").fetchall()}
-    assert {"alert_id", "fingerprint", "message_zh", "opened_at", "notify_error"} <= cols
 
 
 SECRET = "/services/T0001/B0002/XyZsecretToken42?key=alsoSecret"

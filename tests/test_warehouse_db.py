@@ -18,14 +18,12 @@ import pandas as pd
 import pytest
 
 from zhibiao.warehouse import db as warehouse_db
+from zhibiao.warehouse import migrate
 from zhibiao.warehouse.db import (
     WarehouseLockedError,
-    applied_version,
     connect,
     held,
     publish_copy,
-    schema_files,
-    schema_version,
 )
 from zhibiao.warehouse.load import (
     close_stale_runs,
@@ -36,6 +34,7 @@ from zhibiao.warehouse.load import (
     upsert_indicators,
     upsert_sources,
 )
+from zhibiao.warehouse.migrate import applied_fingerprint, fingerprint
 from zhibiao.warehouse.query import export, run_query
 
 CONTRACT_TABLES = {
@@ -94,12 +93,6 @@ def test_a_catalog_table_without_direction_is_upgraded_in_place(db):
     con.close()
 
 
-def test_schema_files_apply_in_name_order():
-    files = schema_files()
-    assert files == sorted(files)
-    assert files[0] == "010_tables.sql"
-
-
 def test_connect_creates_the_contract_and_is_safe_to_rerun(db):
     con = connect(db)
     con.execute("insert into runs (run_id, flow, started_at) values ('r1', 'nightly', now())")
@@ -127,17 +120,17 @@ def test_the_schema_is_applied_once_per_version(db, monkeypatch):
     """A connection to an up-to-date warehouse applies nothing (a quiet night opened the
     warehouse thousands of times); a warehouse of another version gets the files again."""
     con = connect(db)
-    assert applied_version(con) == schema_version()
+    assert applied_fingerprint(con) == fingerprint()
     con.execute("drop view revisions")  # a sentinel: only applying the files brings it back
     con.close()
     con = connect(db)
     views = "select count(*) from duckdb_views() where view_name = 'revisions'"
     assert con.execute(views).fetchone()[0] == 0
     con.close()
-    monkeypatch.setattr(warehouse_db, "schema_version", lambda: "an-edited-sql-file")
+    monkeypatch.setattr(migrate, "fingerprint", lambda: "an-edited-sql-file")
     con = connect(db)
     assert con.execute(views).fetchone()[0] == 1
-    assert applied_version(con) == "an-edited-sql-file"
+    assert applied_fingerprint(con) == "an-edited-sql-file"
     con.close()
 
 

@@ -40,12 +40,13 @@ def _expected(exc: BaseException) -> int | None:
     from zhibiao.registry import RegistryError
     from zhibiao.settings import SettingsError
     from zhibiao.warehouse.db import WarehouseBusyError, WarehouseLockedError
+    from zhibiao.warehouse.migrate import SchemaError
 
     if isinstance(exc, (WarehouseBusyError, WarehouseLockedError)):
         return 3
     # ServeError only once `serve` imported its module (which imports Prefect, seconds).
     serve = sys.modules.get("zhibiao.flows.serve")
-    known = (SettingsError, RegistryError, NotifyError, OSError, duckdb.Error)
+    known = (SettingsError, RegistryError, NotifyError, OSError, duckdb.Error, SchemaError)
     if isinstance(exc, known) or (serve and isinstance(exc, serve.ServeError)):
         return 2
     return None
@@ -280,6 +281,20 @@ def alerts_close(
     typer.echo(
         f"closed {row['alert_id']}: {row['heading_zh'] or row['rule']} ({row['close_note']})"
     )
+
+
+@app.command()
+def upgrade(db: Path | None = DbOpt) -> None:
+    """Bring the warehouse's schema up to date now (any write would): its migrations once
+    each, then the views; back the file up first (docs/operations.md#upgrading-zhibiao)."""
+    from zhibiao.warehouse import migrate
+    from zhibiao.warehouse.db import connect
+    from zhibiao.warehouse.sql_files import load_sql
+
+    with connect(_db(db)) as con:
+        history = con.execute(load_sql("history", "migrate")).df()
+    _print_frame(history.assign(applied_at=history["applied_at"].astype(str)))
+    typer.echo(f"schema_version {len(history)}, fingerprint {migrate.fingerprint()}")
 
 
 @app.command()

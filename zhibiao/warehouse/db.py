@@ -1,23 +1,23 @@
-"""Open the DuckDB warehouse: schema from sql/*.sql, lock retries, a read copy for analysts."""
+"""Open the DuckDB warehouse: its schema brought up to date (migrate.py), lock retries, a read
+copy for analysts."""
 
 from __future__ import annotations
 
 import contextlib
 import datetime as dt
 import fcntl
-import functools
-import hashlib
 import os
 import re
 import shutil
 import time
 from collections.abc import Iterator
-from importlib import resources
 from pathlib import Path
 
 import duckdb
 
-from zhibiao.warehouse import dictionary
+from zhibiao.warehouse.migrate import apply_schema as apply_schema  # re-exported
+from zhibiao.warehouse.migrate import check_readable, ensure_schema
+from zhibiao.warehouse.sql_files import load_sql as load_sql  # re-exported
 
 # DuckDB lets one process hold the file; every other process, even read-only, fails with
 # this message while it does (STACK-NOTES, DuckDB 2.0). Loads are short, so wait a little.
@@ -72,74 +72,6 @@ def run_lock(path: str | os.PathLike) -> Iterator[None]:
         os.close(fd)  # closing the last descriptor releases the flock
 
 
-def schema_files() -> list[str]:
-    """The .sql files of warehouse/sql in the order they are applied (by file name)."""
-    sql_dir = resources.files("zhibiao.warehouse") / "sql"
-    return sorted(p.name for p in sql_dir.iterdir() if p.name.endswith(".sql"))
-
-
-def schema_sql() -> str:
-    """All schema statements, in order: tables, macros, then views that use them."""
-    sql_dir = resources.files("zhibiao.warehouse") / "sql"
-    return "\n".join((sql_dir / name).read_text(encoding="utf-8") for name in schema_files())
-
-
-@functools.cache
-def load_sql(name: str) -> str:
-    """A statement of sql/load/<name>.sql: the loader's SQL, kept out of Python like the views."""
-    return (resources.files("zhibiao.warehouse") / "sql" / "load" / f"{name}.sql").read_text(
-        encoding="utf-8"
-    )
-
-
-@functools.cache
-def schema_version() -> str:
-    """A fingerprint of the schema files and their descriptions: it changes when any .sql
-    file of sql/ or dictionary.yaml does (the comments are applied with the schema)."""
-    described = repr(
-        sorted((n, r.description, r.columns) for n, r in dictionary.relations().items())
-    )
-    return hashlib.sha256((schema_sql() + described).encode("utf-8")).hexdigest()[:16]
-
-
-def apply_schema(con: duckdb.DuckDBPyConnection) -> None:
-    """Create missing tables and (re)create every macro and view, in one transaction,
-    describe them all (dictionary.yaml as COMMENT ON: a replaced view lost its comments), and
-    record the version applied (the schema_version() macro the warehouse then answers).
-
-    Every statement is `if not exists` or `create or replace`, so rerunning on an existing
-    warehouse changes no data and picks up edited views.
-    """
-    con.execute("begin transaction")
-    try:
-        con.execute(schema_sql())
-        con.execute(dictionary.comment_sql(con))
-        # a hex digest, formatted in: a macro's body cannot take a bound parameter
-        con.execute(f"create or replace macro schema_version() as '{schema_version()}'")
-        con.execute("commit")
-    except BaseException:
-        con.execute("rollback")
-        raise
-
-
-def applied_version(con: duckdb.DuckDBPyConnection) -> str | None:
-    """The schema version a warehouse was last brought to; None before the first."""
-    try:
-        # fetchall, not fetchone: a result left half read keeps its transaction open, and
-        # on a held connection that open transaction makes every CHECKPOINT fail
-        return con.execute("select schema_version()").fetchall()[0][0]
-    except duckdb.CatalogException:
-        return None
-
-
-def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
-    """Apply the schema unless this warehouse already has this version of it: one query on
-    a warehouse that is up to date, where applying the eleven files cost ~20 ms a connect
-    (a quiet night opened the warehouse three times a source)."""
-    if applied_version(con) != schema_version():
-        apply_schema(con)
-
-
 def connect(
     path: str | os.PathLike,
     read_only: bool = False,
@@ -147,16 +79,17 @@ def connect(
     attempts: int = LOCK_ATTEMPTS,
     first_wait_s: float = LOCK_FIRST_WAIT_S,
 ) -> duckdb.DuckDBPyConnection:
-    """Open the warehouse, waiting out another process's lock, and bring its schema up to
-    date (ensure_schema).
+    """Open the warehouse, waiting out another process's lock; a read-write open brings its
+    schema up to date (migrate.ensure_schema: an older warehouse is upgraded in place, its
+    data kept), a read-only one migrates nothing and refuses a warehouse that lacks a
+    migration (migrate.check_readable), in one line.
 
     While a run holds the warehouse open (held), a connection to the same file is a cursor
     of the run's connection: one open file per run, and no second open of the file with
     another configuration (DuckDB refuses a read-only open beside a read-write one in one
     process). Closing the cursor leaves the run's connection open.
 
-    A read-only connection cannot create anything: it expects a warehouse that a writer
-    already set up. Raises WarehouseLockedError, naming the file and the process holding it,
+    Raises WarehouseLockedError, naming the file and the process holding it,
     when the lock outlasts the retries.
     """
     path = Path(path)
@@ -166,12 +99,11 @@ def connect(
     if not read_only:
         path.parent.mkdir(parents=True, exist_ok=True)
     con = _open_with_retry(path, read_only, attempts, first_wait_s)
-    if not read_only:
-        try:
-            ensure_schema(con)
-        except BaseException:
-            con.close()
-            raise
+    try:
+        (check_readable if read_only else ensure_schema)(con)
+    except BaseException:
+        con.close()
+        raise
     return con
 
 

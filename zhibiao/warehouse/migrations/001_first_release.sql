@@ -1,6 +1,11 @@
--- Core tables of the warehouse contract (docs/architecture.md#warehouse-contract).
--- Applied in file-name order; every statement is safe to rerun. Observations are
--- append-only vintages (ALFRED style).
+-- Migration 001: the first released schema (commit 480c2bc, the first version that created a
+-- warehouse), tables of the contract in docs/architecture.md#warehouse-contract.
+-- Observations are append-only vintages (ALFRED style).
+--
+-- Migrations 001-006 restate what zhibiao applied on every connect before it recorded
+-- migrations: `if not exists` throughout, so a warehouse made by any of those versions,
+-- whichever of them it already has, converges on the same tables with its rows kept.
+-- A released migration is never edited (its checksum is recorded): add a new one.
 
 create sequence if not exists observation_id_seq;
 
@@ -50,12 +55,8 @@ create table if not exists indicators (
     kind           varchar,                -- stock, flow, rate
     growth_basis   varchar,                -- real, nominal, none
     category       varchar,
-    headline       boolean,
-    direction      varchar                 -- more, less (is better), or null: see target_met
+    headline       boolean
 );
--- Warehouses made before the direction column gain it here (data kept; the nightly run's
--- catalog upsert fills it).
-alter table indicators add column if not exists direction varchar;
 
 create table if not exists observations (
     observation_id    bigint primary key default nextval('observation_id_seq'),
@@ -132,5 +133,3 @@ create table if not exists runs (
     alerts_raised   integer,
     summary         varchar
 );
-
--- alerts: defined in 040_alerts.sql, beside zhibiao/warehouse/alerts.py which keeps it.

@@ -1,3 +1,5 @@
+-- Migration 002: the alerts table (commit 6e30315, issue 6).
+--
 -- Alerts raised by the anomaly rules (zhibiao/transforms/anomalies.py), kept by
 -- zhibiao/warehouse/alerts.py. One row per fingerprint = sha256 of (rule, key, the values that
 -- make the anomaly). While the rules keep producing it the row stays open and is notified once;
@@ -36,7 +38,3 @@ alter table alerts add column if not exists opened_at timestamp;       -- run th
 alter table alerts add column if not exists closed_at timestamp;       -- run that stopped seeing it
 alter table alerts add column if not exists notify_attempts integer default 0;
 alter table alerts add column if not exists notify_error varchar;      -- last failed delivery
-alter table alerts add column if not exists heading_zh varchar;       -- rule, indicator, region, period
-alter table alerts add column if not exists heading_en varchar;
-alter table alerts add column if not exists closed_by varchar;        -- who closed it by hand; null: a run
-alter table alerts add column if not exists close_note varchar;       -- their reason

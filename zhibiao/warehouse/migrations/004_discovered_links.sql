@@ -1,3 +1,4 @@
+-- Migration 004: listings and folders (commit b14459b, issue 13).
 -- Listings and folders (docs/architecture.md#registry): their entries name no kind of their
 -- own (each document's is read from its title), and every link or file they turn up is
 -- recorded once, with what became of it.
