@@ -23,6 +23,8 @@ from pathlib import Path
 import duckdb
 import yaml
 
+from zhibiao.warehouse.sql_files import load_sql
+
 ROOT = Path(__file__).resolve().parents[2]
 ARCHITECTURE = ROOT / "docs" / "architecture.md"
 GUIDE = ROOT / "docs" / "analyst-guide.md"
@@ -79,18 +81,7 @@ def comment_sql(con: duckdb.DuckDBPyConnection) -> str:
     this follows each apply; tables keep theirs and cost nothing once described. Entries the
     warehouse does not have are skipped here and reported by tests/test_dictionary.py.
     """
-    held = con.execute(
-        """
-        select table_name, null as column_name, comment from duckdb_tables()
-        where database_name = current_database() and schema_name = 'main'
-        union all
-        select view_name, null, comment from duckdb_views()
-        where database_name = current_database() and schema_name = 'main' and not internal
-        union all
-        select table_name, column_name, comment from duckdb_columns()
-        where database_name = current_database() and schema_name = 'main'
-        """
-    ).fetchall()
+    held = con.execute(load_sql("held_comments", "dictionary")).fetchall()
     current = {(t, c): comment for t, c, comment in held}
     statements = []
     for rel in relations().values():
@@ -107,19 +98,12 @@ def comment_sql(con: duckdb.DuckDBPyConnection) -> str:
 
 def columns(con: duckdb.DuckDBPyConnection, name: str) -> list[tuple[str, str, str | None]]:
     """(column, type, description) of one table or view, in order, from the warehouse."""
-    return con.execute(
-        "select column_name, data_type, description from dictionary "
-        "where table_name = ? order by position",
-        [name],
-    ).fetchall()
+    return con.execute(load_sql("columns", "dictionary"), {"name": name}).fetchall()
 
 
 def describe(con: duckdb.DuckDBPyConnection, name: str | None = None) -> str:
     """Text for `zhibiao describe`: every table and view in one line each, or one in full."""
-    rows = con.execute(
-        "select distinct table_name, table_kind, table_description from dictionary "
-        "order by table_kind, table_name"
-    ).fetchall()
+    rows = con.execute(load_sql("relations", "dictionary")).fetchall()
     if name is None:
         width = max(len(r[0]) for r in rows)
         return "\n".join(f"{t:<{width}}  {k:<5}  {d or ''}" for t, k, d in rows)

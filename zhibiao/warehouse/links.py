@@ -7,7 +7,7 @@ from typing import Any
 
 import duckdb
 
-from zhibiao.warehouse.db import load_sql
+from zhibiao.warehouse.sql_files import load_sql
 
 LINK_FIELDS = (
     "url source_id found_on title kind period published_on status retry document_id error run_id"
@@ -22,11 +22,7 @@ def settled(con: duckdb.DuckDBPyConnection, source_id: str) -> set[str]:
     fetch), failed for good, or filtered out by this source's own pattern (another
     listing's pattern may want what this one left out). A transient failure (a timeout,
     a 503) stays open: it is tried again."""
-    rows = con.execute(
-        "select url from discovered_links "
-        "where not retry and (status <> 'filtered_out' or source_id = ?)",
-        [source_id],
-    ).fetchall()
+    rows = con.execute(load_sql("settled_links"), {"source_id": source_id}).fetchall()
     return {r[0] for r in rows}
 
 
@@ -35,11 +31,7 @@ def retries(con: duckdb.DuckDBPyConnection, source_id: str) -> list[dict[str, An
     kind, period, published_on, found_on): fetched again tonight even if the listing did
     not change."""
     names = ("url", "title", "kind", "period", "published_on", "found_on")
-    rows = con.execute(
-        "select url, title, kind, period, published_on, found_on from discovered_links "
-        "where source_id = ? and retry order by first_seen_at, url",
-        [source_id],
-    ).fetchall()
+    rows = con.execute(load_sql("retry_links"), {"source_id": source_id}).fetchall()
     return [dict(zip(names, row, strict=True)) for row in rows]
 
 
@@ -53,9 +45,5 @@ def record_link(con: duckdb.DuckDBPyConnection, link: Mapping[str, Any]) -> None
 
 def counts(con: duckdb.DuckDBPyConnection, run_id: str) -> dict[str, int]:
     """Links decided in this run, by status: the run summary's line on discovery."""
-    rows = con.execute(
-        "select status, count(*) from discovered_links where run_id = ? group by status "
-        "order by status",
-        [run_id],
-    ).fetchall()
+    rows = con.execute(load_sql("link_counts"), {"run_id": run_id}).fetchall()
     return dict(rows)

@@ -95,10 +95,7 @@ def load_document(
         result = _load(con, document, params, frame, extractor_version, run_id)
         if replace:
             _recompute_forgotten(con)
-        con.execute(
-            "drop table if exists _zb_stage; drop table if exists _zb_keys; "
-            "drop table if exists _zb_rows; drop table if exists _zb_intervals"
-        )
+        con.execute(load_sql("drop_load_tables"))
         con.execute("commit")
     except BaseException:
         con.execute("rollback")
@@ -118,7 +115,7 @@ def _load(
 ) -> LoadResult:
     """The steps of a load, all inside the caller's transaction."""
     doc, pub = params["document_id"], params["published_on"]
-    if _already_loaded(con, doc):
+    if document_loaded(con, doc):
         return LoadResult(inserted=0, unchanged=len(frame), closed=0, derived=0)
     record_document(
         con,
@@ -147,17 +144,16 @@ def _forget(con: duckdb.DuckDBPyConnection, document_id: str) -> None:
     a row is deleted and inserted again in one transaction (STACK-NOTES).
     """
     con.execute(load_sql("affected_keys"), {"document_id": document_id})
-    con.execute("create or replace temp table _zb_forgotten as select * from _zb_keys")
-    con.execute("delete from observations where document_id = ?", [document_id])
-    con.execute("update documents set status = 'reextracting' where document_id = ?", [document_id])
+    con.execute(load_sql("forget_keys"))
+    con.execute(load_sql("forget_observations"), {"document_id": document_id})
+    con.execute(load_sql("mark_reextracting"), {"document_id": document_id})
 
 
 def _recompute_forgotten(con: duckdb.DuckDBPyConnection) -> None:
     """Series the old reading touched and the new one does not still need their intervals."""
-    con.execute("create or replace temp table _zb_keys as select * from _zb_forgotten")
+    con.execute(load_sql("restore_forgotten_keys"))
     con.execute(load_sql("intervals"))
     con.execute(load_sql("apply_intervals"))
-    con.execute("drop table if exists _zb_forgotten")
 
 
 def _insert_derived(con: duckdb.DuckDBPyConnection, written: dict[str, Any]) -> int:
@@ -172,20 +168,9 @@ def _recompute_intervals(con: duckdb.DuckDBPyConnection, document_id: str) -> in
     """
     con.execute(load_sql("affected_keys"), {"document_id": document_id})
     con.execute(load_sql("intervals"))
-    closed = con.execute(
-        "select count(*) from _zb_intervals where document_id <> ? "
-        "and realtime_end is distinct from old_realtime_end",
-        [document_id],
-    ).fetchone()[0]
+    closed = con.execute(load_sql("count_closed"), {"document_id": document_id}).fetchall()[0][0]
     con.execute(load_sql("apply_intervals"))
     return int(closed)
-
-
-def _already_loaded(con: duckdb.DuckDBPyConnection, document_id: str) -> bool:
-    row = con.execute(
-        "select status from documents where document_id = ?", [document_id]
-    ).fetchone()
-    return row is not None and row[0] == "loaded"
 
 
 def _count(cursor: duckdb.DuckDBPyConnection) -> int:

@@ -12,7 +12,7 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from zhibiao.warehouse.db import load_sql
+from zhibiao.warehouse.sql_files import load_sql
 
 # Columns of `documents` a caller may describe; status, figures, error and the loader's
 # bookkeeping are set by record_document's arguments.
@@ -39,23 +39,12 @@ CATALOG_COLUMNS = {
     "direction": "direction",
 }
 
-# Columns of `quarantine` a caller's frame may carry, with the type each is cast to.
-QUARANTINE_TYPES = {
-    "document_id": "varchar",
-    "source_id": "varchar",
-    "stage": "varchar",
-    "reason": "varchar",
-    "failed_expectation": "varchar",
-    "indicator_code": "varchar",
-    "indicator_label": "varchar",
-    "period": "varchar",
-    "measure": "varchar",
-    "value": "double",
-    "unit": "varchar",
-    "evidence": "varchar",
-    "payload": "varchar",
-    "run_id": "varchar",
-}
+# Columns of `quarantine` a caller may give as keyword defaults (sql/load/record_quarantine.sql
+# casts each to its type).
+QUARANTINE_FIELDS = (
+    "document_id source_id stage reason failed_expectation indicator_code indicator_label "
+    "period measure value unit evidence payload run_id"
+).split()
 
 # Columns finish_run may set besides status and finished_at.
 RUN_FIELDS = (
@@ -85,19 +74,7 @@ def upsert_sources(
     frame["published_on"] = pd.to_datetime(frame["published_on"]).dt.date
     con.register("_zb_sources", frame)
     try:
-        con.execute(
-            """
-            insert into sources (source_id, url, kind, region, publisher, cadence,
-                                 published_on, updated_at)
-            select source_id, url, kind, region, publisher, cadence, published_on,
-                   current_timestamp
-            from _zb_sources
-            on conflict (source_id) do update set
-                url = excluded.url, kind = excluded.kind, region = excluded.region,
-                publisher = excluded.publisher, cadence = excluded.cadence,
-                published_on = excluded.published_on, updated_at = excluded.updated_at
-            """
-        )
+        con.execute(load_sql("upsert_sources"))
     finally:
         con.unregister("_zb_sources")
     return len(frame)
@@ -106,11 +83,8 @@ def upsert_sources(
 def document_loaded(con: duckdb.DuckDBPyConnection, document_id: str | None) -> bool:
     """Whether these bytes are already loaded: the same document, whatever URL or file
     name brought it tonight."""
-    row = con.execute(
-        "select count(*) from documents where document_id = ? and status = 'loaded'",
-        [document_id],
-    ).fetchone()
-    return bool(row and row[0])
+    rows = con.execute(load_sql("document_loaded"), {"document_id": document_id}).fetchall()
+    return bool(rows[0][0])
 
 
 def upsert_indicators(con: duckdb.DuckDBPyConnection, catalog_df: pd.DataFrame) -> int:
@@ -124,19 +98,7 @@ def upsert_indicators(con: duckdb.DuckDBPyConnection, catalog_df: pd.DataFrame) 
     frame["direction"] = frame["direction"].map(lambda v: v if isinstance(v, str) and v else None)
     con.register("_zb_catalog", frame)
     try:
-        con.execute(
-            """
-            insert into indicators
-            select indicator_code, name_zh, aliases, name_en, unit, kind, growth_basis,
-                   category, headline, direction
-            from _zb_catalog
-            on conflict (indicator_code) do update set
-                name_zh = excluded.name_zh, aliases = excluded.aliases,
-                name_en = excluded.name_en, unit = excluded.unit, kind = excluded.kind,
-                growth_basis = excluded.growth_basis, category = excluded.category,
-                headline = excluded.headline, direction = excluded.direction
-            """
-        )
+        con.execute(load_sql("upsert_indicators"))
     finally:
         con.unregister("_zb_catalog")
     return len(frame)
@@ -156,13 +118,7 @@ def upsert_regions(con: duckdb.DuckDBPyConnection, codes: pd.DataFrame | None = 
     _require_unique(frame, "region", "the region codes")
     con.register("_zb_regions", frame)
     try:
-        con.execute(
-            """
-            insert into regions select region, region_code, name_en from _zb_regions
-            on conflict (region) do update set
-                region_code = excluded.region_code, name_en = excluded.name_en
-            """
-        )
+        con.execute(load_sql("upsert_regions"))
     finally:
         con.unregister("_zb_regions")
     return len(frame)
@@ -203,7 +159,7 @@ def record_quarantine(con: duckdb.DuckDBPyConnection, df: pd.DataFrame, **defaul
     defaults such as stage="validate", run_id=...); columns the table lacks are kept in
     payload, the whole row as JSON, so the row can be replayed after a fix.
     """
-    unknown = set(defaults) - set(QUARANTINE_TYPES)
+    unknown = set(defaults) - set(QUARANTINE_FIELDS)
     if unknown:
         raise ValueError(f"record_quarantine: no quarantine column {sorted(unknown)}")
     if df.empty:
@@ -212,16 +168,9 @@ def record_quarantine(con: duckdb.DuckDBPyConnection, df: pd.DataFrame, **defaul
     for column, value in defaults.items():
         if column not in frame.columns:
             frame[column] = value
-    columns = [c for c in QUARANTINE_TYPES if c in frame.columns and c != "payload"]
-    # Identifiers come from QUARANTINE_TYPES, never from the caller; values stay in the frame.
-    select = [f'cast(q."{c}" as {QUARANTINE_TYPES[c]})' for c in columns]
-    payload = "cast(q.payload as varchar)" if "payload" in frame.columns else "to_json(q)"
     con.register("_zb_quarantine", frame)
     try:
-        con.execute(
-            f"insert into quarantine ({', '.join(columns)}, payload) "
-            f"select {', '.join(select)}, {payload} from _zb_quarantine as q"
-        )
+        con.execute(load_sql("record_quarantine"))
     finally:
         con.unregister("_zb_quarantine")
     return len(frame)
@@ -236,32 +185,20 @@ def start_run(
 ) -> str:
     """Open a row in `runs` (status running) and return its run_id (a new uuid by default)."""
     run_id = run_id or uuid.uuid4().hex
-    con.execute(
-        "insert into runs (run_id, flow, started_at, status) "
-        "values (?, ?, coalesce(cast(? as timestamp), current_timestamp), 'running')",
-        [run_id, flow, started_at],
-    )
+    con.execute(load_sql("start_run"), {"run_id": run_id, "flow": flow, "started_at": started_at})
     return run_id
 
 
 def close_stale_runs(con: duckdb.DuckDBPyConnection, closed_by: str) -> int:
     """Mark `crashed` every run still `running`: called under the run lock (db.run_lock), so
     no live process owns them. Their counts stay empty: what they loaded is in `documents`."""
-    return con.execute(
-        "update runs set status = 'crashed', finished_at = current_timestamp, "
-        "summary = 'ended without closing its run (killed or crashed); found by run ' || ? "
-        "where status = 'running'",
-        [closed_by],
-    ).fetchone()[0]
+    return con.execute(load_sql("close_stale_runs"), {"closed_by": closed_by}).fetchall()[0][0]
 
 
 def fail_run(con: duckdb.DuckDBPyConnection, run_id: str, error: str) -> None:
     """Close a run that stopped on an error, if it is still open, with the error in one line."""
-    con.execute(
-        "update runs set status = 'failed', finished_at = current_timestamp, summary = ? "
-        "where run_id = ? and status = 'running'",
-        [" ".join(error.split())[:2000], run_id],
-    )
+    summary = " ".join(error.split())[:2000]
+    con.execute(load_sql("fail_run"), {"run_id": run_id, "summary": summary})
 
 
 def finish_run(
@@ -272,18 +209,14 @@ def finish_run(
     finished_at: dt.datetime | None = None,
     **counts: Any,
 ) -> None:
-    """Close a run with its status and counts (documents_seen=..., figures_loaded=...)."""
+    """Close a run with its status and counts (documents_seen=..., figures_loaded=...); a
+    count not given keeps what the row has."""
     unknown = set(counts) - set(RUN_FIELDS)
     if unknown:
         raise ValueError(f"finish_run: runs has no column {sorted(unknown)}; use {RUN_FIELDS}")
-    fields = [f for f in RUN_FIELDS if f in counts]
-    assignments = "".join(f", {f} = ?" for f in fields)  # names from RUN_FIELDS only
-    updated = con.execute(
-        "update runs set status = ?, "
-        f"finished_at = coalesce(cast(? as timestamp), current_timestamp){assignments} "
-        "where run_id = ?",
-        [status, finished_at, *(counts[f] for f in fields), run_id],
-    ).fetchone()[0]
+    params = {field: counts.get(field) for field in RUN_FIELDS}
+    params.update(run_id=run_id, status=status, finished_at=finished_at)
+    updated = con.execute(load_sql("finish_run"), params).fetchall()[0][0]
     if updated != 1:
         raise ValueError(f"finish_run: no run {run_id!r} in runs (start_run first)")
 

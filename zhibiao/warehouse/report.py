@@ -3,21 +3,15 @@
 from __future__ import annotations
 
 import os
-from importlib import resources
 
 import pandas as pd
 
 from zhibiao.warehouse.db import connect
+from zhibiao.warehouse.sql_files import load_sql
 
 # sql/report/: 010_points.sql builds the temporary table report_points that the others read.
 SETUP = "010_points"
-QUERIES = ("pages", "alerts", "quarantine", "runs", "documents")
-
-
-def report_sql(name: str) -> str:
-    return (resources.files("zhibiao.warehouse") / "sql" / "report" / f"{name}.sql").read_text(
-        encoding="utf-8"
-    )
+QUERIES = ("points", "pages", "alerts", "quarantine", "runs", "documents")
 
 
 def read_report(db_path: str | os.PathLike, region: str | None = None) -> dict[str, pd.DataFrame]:
@@ -29,10 +23,10 @@ def read_report(db_path: str | os.PathLike, region: str | None = None) -> dict[s
     """
     con = connect(db_path, read_only=True)
     try:
-        con.execute(report_sql(SETUP), {"region": region})
-        frames = {"points": con.execute("select * from report_points").df()}
+        con.execute(load_sql(SETUP, "report"), {"region": region})
+        frames = {}
         for name in QUERIES:
-            sql = report_sql(name)
+            sql = load_sql(name, "report")
             params = {"region": region} if "$region" in sql else None
             frames[name] = con.execute(sql, params).df()
         return frames

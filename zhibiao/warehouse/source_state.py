@@ -5,15 +5,13 @@ from __future__ import annotations
 import duckdb
 import pandas as pd
 
-from zhibiao.warehouse.db import load_sql
+from zhibiao.warehouse.sql_files import load_sql
 
 
 def validators(con: duckdb.DuckDBPyConnection, source_id: str) -> dict[str, str | None]:
     """ETag and Last-Modified of the last successful fetch, for If-None-Match/-Modified-Since."""
-    row = con.execute(
-        "select etag, last_modified from sources where source_id = ?", [source_id]
-    ).fetchone()
-    return {"etag": row[0], "last_modified": row[1]} if row else {}
+    rows = con.execute(load_sql("source_validators"), {"source_id": source_id}).fetchall()
+    return {"etag": rows[0][0], "last_modified": rows[0][1]} if rows else {}
 
 
 def record_fetch(
@@ -27,15 +25,14 @@ def record_fetch(
 ) -> None:
     """Keep old validators when a fetch failed: the next night must still send them."""
     con.execute(
-        """
-        update sources set
-            last_status = ?, last_error = ?, last_fetched_at = current_timestamp,
-            etag = case when ? = 'failed' then etag else coalesce(?, etag) end,
-            last_modified = case when ? = 'failed' then last_modified
-                                 else coalesce(?, last_modified) end
-        where source_id = ?
-        """,
-        [status, error, status, etag, status, last_modified, source_id],
+        load_sql("record_fetch"),
+        {
+            "source_id": source_id,
+            "status": status,
+            "error": error,
+            "etag": etag,
+            "last_modified": last_modified,
+        },
     )
 
 

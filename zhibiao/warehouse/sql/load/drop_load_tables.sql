@@ -1,0 +1,6 @@
+-- The loader's temporary tables, dropped before its transaction commits.
+drop table if exists _zb_stage;
+drop table if exists _zb_keys;
+drop table if exists _zb_rows;
+drop table if exists _zb_intervals;
+drop table if exists _zb_forgotten;
