@@ -15,7 +15,7 @@ export DO_NOT_TRACK ?= 1
 # it fails the test is skipped, except under CI=true, where it fails.
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: setup run test lint bench soak clean
+.PHONY: setup run test lint docs bench soak clean
 
 setup: $(STAMP)
 
@@ -37,8 +37,14 @@ $(CHROMIUM):
 	|| echo "chromium not installed: the report's browser test will be skipped"
 
 lint: setup
-	$(BIN)/ruff check zhibiao tests bench
-	$(BIN)/ruff format --check zhibiao tests bench
+	$(BIN)/ruff check zhibiao tests bench tools
+	$(BIN)/ruff format --check zhibiao tests bench tools
+
+# The generated parts of the docs, written again: the analyst guide's printed outputs (from
+# the synthetic sample of tools/sample.py) and the column tables of the data dictionary.
+docs: setup
+	$(BIN)/python -m tools.guide --write
+	$(BIN)/python -m zhibiao.warehouse.dictionary --write
 
 bench: setup
 	$(BIN)/python bench/run.py

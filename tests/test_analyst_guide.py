@@ -1,8 +1,8 @@
 """docs/analyst-guide.md cannot go stale: every query runs, and must print what the guide shows.
 
-The warehouse is the SYNTHETIC sample of zhibiao/warehouse/sample.py (invented documents,
+The warehouse is the SYNTHETIC sample of tools/sample.py (invented documents,
 clearly labelled there and in the guide). When a view or the sample changes on purpose,
-regenerate the outputs: .venv/bin/python -m zhibiao.warehouse.guide --write
+regenerate the outputs: .venv/bin/python -m tools.guide --write
 """
 
 from __future__ import annotations
@@ -11,9 +11,9 @@ import re
 
 import pytest
 
-from zhibiao.warehouse import guide
+from tools import guide
+from tools.sample import build_sample_warehouse
 from zhibiao.warehouse.db import connect
-from zhibiao.warehouse.sample import build_sample_warehouse
 
 TEXT = guide.GUIDE.read_text(encoding="utf-8")
 EXAMPLES = guide.examples(TEXT)
@@ -42,7 +42,7 @@ def test_each_query_prints_what_the_guide_shows(sample, example):
     actual = guide.run_example(sample, example.sql)
     assert actual == example.shown, (
         "the guide's output is stale; if the change is intended, run "
-        ".venv/bin/python -m zhibiao.warehouse.guide --write\n" + actual
+        ".venv/bin/python -m tools.guide --write\n" + actual
     )
 
 

@@ -10,11 +10,11 @@ from pathlib import Path
 
 import pytest
 
+from tools.sample import build_sample_warehouse
 from zhibiao.transforms.catalog import load_regions
 from zhibiao.warehouse import dictionary
 from zhibiao.warehouse.db import apply_schema, connect
 from zhibiao.warehouse.records import region_codes
-from zhibiao.warehouse.sample import build_sample_warehouse
 
 ROOT = Path(__file__).resolve().parents[1]
 ZHIBIAO = Path(sys.executable).parent / "zhibiao"

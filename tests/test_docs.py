@@ -188,7 +188,7 @@ CITING_FILES = ("prefect.yaml", "sources.yaml", "Makefile")
 
 # A path into the project: from the root (docs/, tests/ ...) or, in a module, relative to a
 # package (transforms/data/..., sql/load/...). Not inside a longer path or a URL.
-ROOT_FOLDERS = ("docs", "tests", "zhibiao", "data", "bench")
+ROOT_FOLDERS = ("docs", "tests", "zhibiao", "data", "bench", "tools")
 PACKAGE_FOLDERS = ("transforms", "flows", "expectations", "warehouse", "sql", "extract", "load")
 _FOLDERS = "|".join(ROOT_FOLDERS + PACKAGE_FOLDERS)
 PATH = re.compile(rf"(?<![\w./\-~$:])((?:{_FOLDERS})/[A-Za-z0-9_./\-]*)(?:#([\w\-]+))?(?=(.?))")

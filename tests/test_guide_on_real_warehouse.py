@@ -20,9 +20,9 @@ import duckdb
 import pytest
 import yaml
 
+from tools import guide
 from zhibiao.registry import KINDS
 from zhibiao.transforms.catalog import load_regions
-from zhibiao.warehouse import guide
 
 ROOT = Path(__file__).resolve().parents[1]
 GOLDEN = ROOT / "tests" / "golden"

@@ -1,5 +1,5 @@
 """`zhibiao report` without a browser: what each page holds, on the SYNTHETIC sample warehouse
-of the analyst guide (zhibiao/warehouse/sample.py: invented documents, a county, targets met,
+of the analyst guide (tools/sample.py: invented documents, a county, targets met,
 missed and pending, a revision, a quarantined row). The browser's view is
 tests/test_report_browser.py."""
 
@@ -13,13 +13,13 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from tools.sample import build_sample_warehouse
 from zhibiao.report import build_report
 from zhibiao.report.charts import chart_records
 from zhibiao.report.labels import display_scale, number
 from zhibiao.report.site import page_file, write_site
 from zhibiao.settings import Settings
 from zhibiao.warehouse.report import read_report
-from zhibiao.warehouse.sample import build_sample_warehouse
 
 EVERY_FIGURE = "select count(*) from observations where series_kind <> 'derived'"
 

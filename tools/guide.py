@@ -1,7 +1,7 @@
 """Keep docs/analyst-guide.md true: run its queries on the sample warehouse, rewrite outputs.
 
-    .venv/bin/python -m zhibiao.warehouse.guide --write   # regenerate every output table
-    .venv/bin/python -m zhibiao.warehouse.guide           # exit 1 if any output is stale
+    .venv/bin/python -m tools.guide --write   # regenerate every output table
+    .venv/bin/python -m tools.guide           # exit 1 if any output is stale
 
 Each ```sql block of the guide is followed by its output between <!-- output --> and
 <!-- /output --> markers; tests/test_analyst_guide.py fails when one differs, so the guide
@@ -21,12 +21,12 @@ from pathlib import Path
 
 import duckdb
 
+from tools.sample import build_sample_warehouse
 from zhibiao.warehouse.db import connect
-from zhibiao.warehouse.sample import build_sample_warehouse
 
-GUIDE = Path(__file__).resolve().parents[2] / "docs" / "analyst-guide.md"
+GUIDE = Path(__file__).resolve().parents[1] / "docs" / "analyst-guide.md"
 MAX_ROWS = 40  # a guide example, not a dump
-OUTPUT_OPEN = "<!-- output: written by `.venv/bin/python -m zhibiao.warehouse.guide --write` -->"
+OUTPUT_OPEN = "<!-- output: written by `.venv/bin/python -m tools.guide --write` -->"
 OUTPUT_CLOSE = "<!-- /output -->"
 
 _EXAMPLE = re.compile(
