@@ -8,6 +8,7 @@ tests/fixtures/warehouse/first_release.sql (the DDL of commit 480c2bc, SYNTHETIC
 from __future__ import annotations
 
 import dataclasses
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -122,7 +123,10 @@ def test_a_read_only_open_of_an_old_warehouse_says_it_needs_a_write(old):
 
 def test_the_command_line_upgrades_and_reads(old):
     """`zhibiao query` refuses the old file in one line (exit 2); `zhibiao upgrade` brings it
-    up to date and prints what it applied; then the query reads it."""
+    and its analysts' copy up to date and prints its migrations; then both are read."""
+    published = old.parent / "published" / old.name
+    published.parent.mkdir()
+    shutil.copyfile(old, published)
 
     def zhibiao(*args):
         return subprocess.run(
@@ -137,7 +141,12 @@ def test_the_command_line_upgrades_and_reads(old):
     assert upgraded.returncode == 0, upgraded.stderr
     assert "001_first_release.sql" in upgraded.stdout
     assert f"schema_version {len(migrate.migrations())}" in upgraded.stdout
+    assert f"published {published}" in upgraded.stdout
     assert zhibiao("upgrade").stdout == upgraded.stdout  # nothing applied twice
+    with connect(published, read_only=True) as copy:
+        assert copy.execute("select count(*) from schema_version").fetchone() == (
+            len(migrate.migrations()),
+        )
     read = zhibiao("query", "select count(*) as n from observations")
     assert read.returncode == 0 and "2" in read.stdout
 

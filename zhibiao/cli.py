@@ -286,13 +286,18 @@ def alerts_close(
 @app.command()
 def upgrade(db: Path | None = DbOpt) -> None:
     """Bring the warehouse's schema up to date now (any write would): its migrations once
-    each, then the views; back the file up first (docs/operations.md#upgrading-zhibiao)."""
+    each, then the views; and its analysts' copy, which read-only commands would otherwise
+    refuse until the next run. Back the file up first (docs/operations.md#upgrading-zhibiao)."""
     from zhibiao.warehouse import migrate
-    from zhibiao.warehouse.db import connect
+    from zhibiao.warehouse.db import connect, publish_copy, published_path, run_lock
     from zhibiao.warehouse.sql_files import load_sql
 
-    with connect(_db(db)) as con:
-        history = con.execute(load_sql("history", "migrate")).df()
+    path = _db(db)
+    with run_lock(path):
+        with connect(path) as con:
+            history = con.execute(load_sql("history", "migrate")).df()
+        if published_path(path).is_file():
+            typer.echo(f"published {publish_copy(path)}")
     _print_frame(history.assign(applied_at=history["applied_at"].astype(str)))
     typer.echo(f"schema_version {len(history)}, fingerprint {migrate.fingerprint()}")
 
