@@ -265,3 +265,15 @@ def test_two_files_of_one_number_are_refused(tmp_path, names, error):
         (tmp_path / name).write_text("select 1;", encoding="utf-8")
     with pytest.raises(SqlFileError, match=error):
         numbered(tmp_path)
+
+
+def test_a_checkout_with_other_line_ends_is_no_edit(tmp_path):
+    """Files are read with universal newlines: \\r\\n line ends (a Windows checkout) give the
+    checksum a warehouse recorded from \\n ones."""
+    text = migrate.migrations()[0].text
+    for ending in ("lf", "crlf"):
+        (tmp_path / ending).mkdir()
+        data = text.replace("\n", "\r\n") if ending == "crlf" else text
+        (tmp_path / ending / "001_first_release.sql").write_bytes(data.encode("utf-8"))
+    (lf,), (crlf,) = numbered(tmp_path / "lf"), numbered(tmp_path / "crlf")
+    assert crlf.checksum == lf.checksum == migrate.migrations()[0].checksum
