@@ -474,14 +474,19 @@ def difference_names_its_comparator(clause: Clause, fig: Figure) -> Figure:
 
 @rule("label")
 def one_number_for_several_indicators(clause: Clause, fig: Figure) -> Figure | list:
-    """招商引资到位资金和税收增幅达到30% (one growth for two indicators), 第一、第二产业比重各
+    """招商引资到位资金和税收增幅达到30% (one growth for two indicators), 通达率、通畅率达到100%
+    (one level for two rates), 第一、第二产业比重各
     提高0.3个百分点 (各: each), 21个地表水断面和13个…水源地，水质达标率均为100% (均: each of
     the things just counted): one figure per indicator. 电力、热力生产和供应业增加值 is one
     industry, not three."""
     if "inherited" in fig.flags or fig.group is not None or not fig.label:
         return fig
     each = bool(lexicon.regex("each_before_number").search(fig.window))
-    items = _coordinated_items(fig.label) if (each or fig.measure == "growth_pct") else None
+    rate = fig.measure == "level" and fig.q.unit == PERCENT  # 通达率、通畅率达到100%: both
+    items = _coordinated_items(fig.label) if (each or rate or fig.measure == "growth_pct") else None
+    if items and rate and not each:
+        ends = lexicon.regex("rate_name_end")
+        items = items if all(ends.search(i) for i in items) else None
     if items is None and each:
         counted = _counted_just_before(clause)
         items = [c + fig.label for c in counted] if len(counted) > 1 else None

@@ -69,10 +69,19 @@ def _share_affixes(items: list[str]) -> list[str]:
         out = [i if i.endswith(head) or _headed(i) else i + head for i in out[:-1]] + [out[-1]]
     first = out[0]
     for j in range(1, len(out)):
-        prefix = _shared_prefix(first, out[j])
+        prefix = _shared_prefix(first, out[j]) or _rate_prefix(first, out[j])
         if prefix:
             out[j] = prefix + out[j]
     return out
+
+
+def _rate_prefix(first: str, other: str) -> str:
+    """行政村道路通达率、通畅率: a bare rate after a rate of its size shares what the first
+    one's rate is of (行政村道路通畅率)."""
+    of = lexicon.regex("rate_of_what").fullmatch(first)
+    if not of or not lexicon.regex("bare_rate_item").fullmatch(other):
+        return ""
+    return of["of"]
 
 
 def _parallel_head(items: list[str]) -> str | None:
