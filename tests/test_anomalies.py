@@ -14,7 +14,8 @@ import pytest
 from zhibiao.transforms import anomalies
 from zhibiao.transforms.anomalies import robust_z
 from zhibiao.warehouse.alerts import detect_and_record, open_alerts
-from zhibiao.warehouse.db import apply_schema, load_sql
+from zhibiao.warehouse.migrate import apply_schema
+from zhibiao.warehouse.sql_files import load_sql
 
 FIXTURES = Path(__file__).parent / "fixtures" / "alerts"
 SQL_DIR = Path(__file__).parents[1] / "zhibiao" / "warehouse" / "sql"

@@ -13,7 +13,8 @@ import pytest
 from tools.sample import build_sample_warehouse
 from zhibiao.transforms.catalog import load_regions
 from zhibiao.warehouse import dictionary
-from zhibiao.warehouse.db import apply_schema, connect
+from zhibiao.warehouse.db import connect
+from zhibiao.warehouse.migrate import apply_schema
 from zhibiao.warehouse.records import region_codes
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -10,7 +10,7 @@ from zhibiao.flows.discover import process_registry
 from zhibiao.flows.document import reextract_document
 from zhibiao.flows.nightly import run_registry
 from zhibiao.warehouse import db
-from zhibiao.warehouse.db import load_sql
+from zhibiao.warehouse.sql_files import load_sql
 
 
 @flow(name="backfill", log_prints=True)

@@ -15,9 +15,7 @@ from pathlib import Path
 
 import duckdb
 
-from zhibiao.warehouse.migrate import apply_schema as apply_schema  # re-exported
 from zhibiao.warehouse.migrate import check_readable, ensure_schema
-from zhibiao.warehouse.sql_files import load_sql as load_sql  # re-exported
 
 # DuckDB lets one process hold the file; every other process, even read-only, fails with
 # this message while it does (STACK-NOTES, DuckDB 2.0). Loads are short, so wait a little.

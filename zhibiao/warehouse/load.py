@@ -15,7 +15,6 @@ import duckdb
 import pandas as pd
 
 from zhibiao.schema import FIGURE_COLUMNS, SERIES_LABEL
-from zhibiao.warehouse.db import load_sql
 from zhibiao.warehouse.records import (
     close_stale_runs,
     document_loaded,
@@ -28,6 +27,7 @@ from zhibiao.warehouse.records import (
     upsert_indicators,
     upsert_sources,
 )
+from zhibiao.warehouse.sql_files import load_sql
 
 __all__ = [
     "LoadResult",

@@ -36,7 +36,7 @@ def _patterns() -> dict[str, re.Pattern[str]]:
         # unit a headline dropped (quantities.money_without_unit decides whether it is money)
         "amount": re.compile(
             f"(?<![{ordinal}{digits}{places}])([{digits}{places}]*"
-            f"(?:{lexicon.alternation('numeral_big_places')}))(?=$|{_break()})"
+            f"(?:{lexicon.alternation('numeral_big_places')}))(?=$|{lexicon.regex('clause_break').pattern})"
         ),
         "small": re.compile(
             rf"(?<![{ordinal}\d{digits}{places}])([{small}])"
@@ -82,10 +82,6 @@ def _zero_reached(sentence: str) -> str:
 def _or_same(m: re.Match, suffix: str) -> str:
     digits = _to_digits(m[1])
     return m[0] if digits is None else digits + suffix
-
-
-def _break() -> str:
-    return lexicon.regex("clause_break").pattern
 
 
 def _amount(m: re.Match) -> str:

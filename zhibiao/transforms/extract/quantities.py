@@ -168,7 +168,7 @@ def shared_unit(text: str, found: list[Quantity]) -> list[Quantity]:
         per_printed = _per_printed_unit(q)
         end = q.start
         while m := _listed().search(text, max(0, end - _LIST_REACH), end):
-            if inside(m.start(), quotes) or any(f.start <= m.start() < f.end for f in found):
+            if inside(m.start(), quotes) or _claimed(found, m.start()):
                 break
             if m.start() > 0 and code.fullmatch(text[m.start() - 1]):
                 break  # 第1、2批: ordinals
@@ -209,7 +209,7 @@ def bare_ratios(text: str, found: list[Quantity]) -> list[Quantity]:
         for m in _BARE.finditer(text, name.end(), stop):
             if _followed_by_unit(text, m.end()):
                 continue
-            if not any(q.start <= m.start() < q.end for q in found):
+            if not _claimed(found, m.start()):
                 value = float(m[1])
                 out.append(
                     Quantity(m.start(), m.end(), value, None, m[1], "", TIMES_UNIT, False, "")
@@ -226,18 +226,22 @@ def money_without_unit(text: str, found: list[Quantity]) -> list[Quantity]:
     """旅游收入三天近五千万: an amount in 元 whose 元 a headline dropped (money_without_unit)."""
     out: list[Quantity] = []
     magnitudes = dict(lexicon.mapping("magnitudes"))
-    money = lexicon.regex("money_without_unit")
+    money, unit = lexicon.regex("money_without_unit"), lexicon.words("money_unit")[0]
     for m in _bare_magnitude().finditer(text):
-        if any(q.start <= m.start() < q.end for q in found) or _followed_by_unit(text, m.end()):
+        if _claimed(found, m.start()) or _followed_by_unit(text, m.end()):
             continue
         if text[m.end() : m.end() + 1].isdigit() or not money.search(
             text, clause_start(text, m.start()), m.start()
         ):
             continue
         value = scaled(m[1], magnitudes[m[2]])
-        unit = lexicon.words("money_unit")[0]
         out.append(Quantity(m.start(), m.end(), value, None, m[1], m[2], unit, False, ""))
     return out
+
+
+def _claimed(found: list[Quantity], pos: int) -> bool:
+    """Whether a quantity already read holds this position of the text."""
+    return any(q.start <= pos < q.end for q in found)
 
 
 def _followed_by_unit(text: str, end: int) -> bool:
@@ -306,11 +310,15 @@ def not_a_class_boundary(clause, c: Candidate):
     return None if boundary and row is not None and row.size_class else c
 
 
+def _counts_things(c: Candidate) -> bool:
+    row = units.get(c.unit)
+    return bool(row and row.count)
+
+
 @rule("quantity")
 def not_a_duration(clause, c: Candidate):
     """用3个月时间, 5个工作日: 个 before a unit of time counts time, not things."""
-    counts = units.get(c.unit)
-    if counts and counts.count and c.after.startswith(lexicon.words("duration_after_count")):
+    if _counts_things(c) and c.after.startswith(lexicon.words("duration_after_count")):
         return None
     return c
 
@@ -334,12 +342,7 @@ def not_the_start_of_a_longer_word(clause, c: Candidate):
 @rule("quantity")
 def not_the_set_of_a_ranking(clause, c: Candidate):
     """在全国31个省（区、市）中排名第24: the set ranked among, not a figure."""
-    counts = units.get(c.unit)
-    if (
-        counts
-        and counts.count
-        and lexicon.regex("reference_set_after").match(c.text, c.match.end())
-    ):
+    if _counts_things(c) and lexicon.regex("reference_set_after").match(c.text, c.match.end()):
         return None
     return c
 

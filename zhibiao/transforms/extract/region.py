@@ -18,11 +18,10 @@ def is_source(text: str, mention: tuple[int, int, str]) -> bool:
     """A region named as a source (经拉萨市统计局…), inside a place's name (米林机场) or as an
     example of the places counted (洛扎等6个县): it owns no figure."""
     a, b, _ = mention
-    if lexicon.regex("place_name_after").match(text, b) or lexicon.regex("example_after").match(
-        text, b
+    if any(
+        lexicon.regex(n).match(text, b)
+        for n in ("place_name_after", "example_after", "source_after")
     ):
-        return True
-    if lexicon.regex("source_after").match(text, b):
         return True
     return text[max(0, a - 2) : a].endswith(lexicon.words("source_before"))
 
