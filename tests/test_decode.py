@@ -111,6 +111,7 @@ NORMALIZE_CASES = [
     # ASCII punctuation touching CJK becomes Chinese; between digits it stays
     ("增长9.5%,比上年提高;其中:工业", "增长9.5%，比上年提高；其中：工业"),
     ("三次产业结构为8.8:34.8:56.4", "三次产业结构为8.8:34.8:56.4"),
+    ("三次产业比重为6.3\ufe3035.5\ufe3058.2", "三次产业比重为6.3\u223635.5\u223658.2"),
     # unit symbols become the unit words the extractor knows
     ("面积120㎡，林地2.3km²，蓄水1.5m³", "面积120平方米，林地2.3平方公里，蓄水1.5立方米"),
     # ellipses

@@ -32,6 +32,9 @@ _KEEP_SPLIT = re.compile(f"([{_KEEP_FULLWIDTH}]+)")
 _UNIT_SYMBOLS = re.compile(r"㎢|km²|km2(?![\d.])|㎡|m²|㎥|m³|㎞|㎏")
 _UNIT_WORDS = {"㎢": "平方公里", "km²": "平方公里", "km2": "平方公里", "㎡": "平方米", "m²": "平方米",
                "㎥": "立方米", "m³": "立方米", "㎞": "公里", "㎏": "千克"}  # fmt: skip
+# The vertical two-dot leader is how some CMS editors type a ratio's colon (6.3︰35.5︰58.2); NFKC
+# would spell it "..", which reads as a decimal point.
+_BEFORE_NFKC = str.maketrans({"\ufe30": "\u2236"})
 _AFTER_T2S = str.maketrans({"「": "“", "」": "”", "『": "‘", "』": "’", "\u2212": "-"})
 _TO_FULLWIDTH = {",": "，", ";": "；", ":": "：", "!": "！", "?": "？"}
 
@@ -77,7 +80,7 @@ def normalize_text(text: str) -> str:
     text = _join_digit_groups(text)
     text = _ellipses(text)
     text = _UNIT_SYMBOLS.sub(lambda m: _UNIT_WORDS[m.group()], text)
-    text = _nfkc_keeping_chinese_punctuation(text)
+    text = _nfkc_keeping_chinese_punctuation(text.translate(_BEFORE_NFKC))
     text = _t2s().convert(text).translate(_AFTER_T2S)
     text = _ASCII_PUNCT_NEAR_CJK.sub(lambda m: _TO_FULLWIDTH[m.group()], text)
     text = _COMMA_GROUPS.sub(lambda m: m.group(1) + m.group(2).replace(",", ""), text)

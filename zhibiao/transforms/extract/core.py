@@ -35,7 +35,7 @@ from zhibiao.transforms.extract.quantities import (
     find_ratios,
 )
 from zhibiao.transforms.extract.rules import admit, decide, refine
-from zhibiao.transforms.extract.sentences import is_headline, iter_sentences
+from zhibiao.transforms.extract.sentences import is_breadcrumb, is_headline, iter_sentences
 from zhibiao.transforms.extract.text import clause_start
 from zhibiao.transforms.limits import UNLIMITED, Budget
 
@@ -236,22 +236,31 @@ def _bounds_apart(rows: list[dict]) -> list[dict]:
 
 def _title_paragraph(text: str) -> int | None:
     lines = text.split("\n")
-    first = next((i for i, line in enumerate(lines) if line.strip()), None)
+    first = next(
+        (i for i, line in enumerate(lines) if line.strip() and not is_breadcrumb(line)), None
+    )
     return first if first is not None and is_headline(lines[first]) else None
 
 
 def _headline_told_again(rows: list[dict], title: int | None) -> list[dict]:
     """西藏一季度经济开局良好 生产总值同比增长7.9% over a story that states the 7.9% again:
     the headline's figure is the body's, told once (a headline figure the body does not
-    repeat stays)."""
+    repeat stays). A headline names less than the body (迪庆…GDP增1419倍 over 地区生产总值…增长了
+    1419倍, 1957-2016): the same change of the same size is the body's figure, unless the two
+    name different indicators of the catalog."""
     if title is None:
         return rows
-    body = {_told(r) for r in rows if r["_paragraph"] != title}
-    return [r for r in rows if r["_paragraph"] != title or _told(r) not in body]
+    body = [r for r in rows if r["_paragraph"] != title]
+    return [r for r in rows if r["_paragraph"] != title or not any(_told(r, b) for b in body)]
 
 
-def _told(r: dict) -> tuple:
-    return (r["indicator_code"], r["region"], r["period"], r["measure"], r["value"], r["unit"])
+def _told(headline: dict, body: dict) -> bool:
+    size = ("measure", "value", "unit")
+    if any(headline[k] != body[k] for k in size):
+        return False
+    if headline["indicator_code"] == body["indicator_code"]:
+        return all(headline[k] == body[k] for k in ("region", "period"))
+    return headline["indicator_code"] == UNMAPPED
 
 
 def _series(r: dict) -> tuple:

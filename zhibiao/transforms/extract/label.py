@@ -18,6 +18,7 @@ from zhibiao.transforms.extract.figure import Clause, Figure
 from zhibiao.transforms.extract.label_text import (
     clean_label,
     label_after,
+    split_items,
     subject_of,
     unquoted,
     verb_object,
@@ -485,8 +486,10 @@ def one_number_for_several_indicators(clause: Clause, fig: Figure) -> Figure | l
     rate = fig.measure == "level" and fig.q.unit == PERCENT  # 通达率、通畅率达到100%: both
     items = _coordinated_items(fig.label) if (each or rate or fig.measure == "growth_pct") else None
     if items and rate and not each:
+        # 通达率、通畅率: each item names its own rate; in 城镇职工…、城镇居民…和新农合参保率 the
+        # rate is said once, of the three together: one figure
         ends = lexicon.regex("rate_name_end")
-        items = items if all(ends.search(i) for i in items) else None
+        items = items if all(ends.search(i) for i in split_items(fig.label)) else None
     if items is None and each:
         counted = _counted_just_before(clause)
         items = [c + fig.label for c in counted] if len(counted) > 1 else None
@@ -621,8 +624,25 @@ def region_is_its_own_column(clause: Clause, fig: Figure) -> Figure:
         if is_source(rest, found[0]):
             break  # 米林机场旅客吞吐量: a place's name, not the region
         rest = lexicon.regex("whole_area_prefix").sub("", rest[found[0][1] :])
+        joined = lexicon.regex("list_region_joiners").match(rest)  # 墨脱县、察隅县共完成投资
+        if joined and catalog.find_regions(rest[joined.end() : joined.end() + 8]):
+            rest = rest[joined.end() :]
     if rest != fig.label:
         fig.label = clean_label(rest) or fig.label
+    return fig
+
+
+@rule("label")
+def verdict_before_the_indicator(clause: Clause, fig: Figure) -> Figure:
+    """上半年西藏经济企稳回升地区生产总值同比增长4.8%: a verdict on the economy run into the
+    indicator's name without a comma is no part of it; the name starts after the verdict
+    when what follows is an indicator of the catalog and the whole is not."""
+    if _settled(fig) or not fig.label or catalog.match_indicator(fig.label):
+        return fig
+    verdicts = list(lexicon.regex("economy_verdict").finditer(fig.label[:-2]))
+    rest = fig.label[verdicts[-1].end() :] if verdicts else ""
+    if rest and catalog.match_indicator(rest, fig.q.unit):
+        fig.label = rest
     return fig
 
 

@@ -72,6 +72,9 @@ def clean_label(text: str) -> str:
         m = lexicon.regex("label_adverb_prefix").match(text)
         if m and m.end() and len(text) > m.end() + 1:
             text, changed = text[m.end() :], True
+        m = lexicon.regex("growth_up_bare").search(text)
+        if m and m.start() > 1:
+            text, changed = text[: m.start()], True
         text = _junk(text)
     text = lexicon.regex("label_conjunction_prefix").sub("", text)
     text = lexicon.regex("label_scope_prefix").sub("", text)

@@ -49,14 +49,22 @@ def _has(words: str, name: str) -> bool:
 
 def _changed(words: str) -> bool:
     """A change word or a comparison (同比) before the number."""
-    return any(_has(words, name) for name in ("growth_up", "growth_down", "comparison_words"))
+    names = ("growth_up", "growth_down", "comparison_words")
+    return any(_has(words, n) for n in names) or bool(_bare_growth(words))
+
+
+def _bare_growth(words: str) -> int:
+    """Where a headline's bare 增 stands right before the number (0: none)."""
+    m = lexicon.regex("growth_up_bare").search(words)
+    return m.start() + 1 if m else 0
 
 
 def _sign(words: str) -> float:
     """增长…下降: the word nearest the number decides."""
     if not _has(words, "growth_down"):
         return 1.0
-    last_up = max((words.rfind(w) for w in lexicon.words("growth_up")), default=-1)
+    ups = [words.rfind(w) for w in lexicon.words("growth_up")] + [_bare_growth(words) - 1]
+    last_up = max(ups)
     last_down = max((words.rfind(w) for w in lexicon.words("growth_down")), default=-1)
     return 1.0 if last_up > last_down else -1.0
 

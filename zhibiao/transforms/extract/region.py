@@ -8,6 +8,8 @@ place's name (米林机场) owns nothing; otherwise the figure before it, else t
 
 from __future__ import annotations
 
+import itertools
+
 from zhibiao.transforms import catalog, lexicon
 from zhibiao.transforms.extract.figure import Clause, Figure
 from zhibiao.transforms.extract.rules import rule
@@ -43,7 +45,7 @@ def subject(sentence: str) -> str | None:
     lead = lexicon.regex("list_marker").match(sentence)
     sentence = sentence[lead.end() :] if lead else sentence
     found = [m for m in catalog.find_regions(sentence[:12]) if not is_source(sentence, m)]
-    if found and found[0][0] <= 1:
+    if found and found[0][0] <= 1 and not _coordinated(sentence[:12], found):
         return found[-1][2] if found[-1][0] == found[0][1] else found[0][2]  # 林芝市巴宜区
     m = lexicon.regex("apposition").match(sentence)
     if m:
@@ -120,6 +122,8 @@ def region_opening_the_clause(clause: Clause, fig: Figure) -> Figure:
         for a, b, name in catalog.find_regions(text)
         if not is_source(clause.text, (start + a, start + b, name))
     ]
+    if _coordinated(text, mentions):
+        return fig.set(region=clause.default_region)
     lead = lexicon.regex("region_lead")
     for i in range(len(mentions) - 1, -1, -1):
         a, b, name = mentions[i]
@@ -130,6 +134,18 @@ def region_opening_the_clause(clause: Clause, fig: Figure) -> Figure:
         if own or lead.fullmatch(head.replace(" ", "")):
             return fig.set(region=name)
     return fig
+
+
+def _coordinated(text: str, mentions: list[tuple[int, int, str]]) -> bool:
+    """墨脱县、察隅县共完成投资…, 桑珠孜区甲措雄乡、江孜县江孜镇…实施项目11个: places joined
+    as a list, with no number of their own between them, share one figure: it is of the
+    region that holds them all, not of the first."""
+    joiners = lexicon.regex("list_region_joiners")
+    for (_, b, name), (a, _, other) in itertools.pairwise(mentions):
+        between = text[b:a]
+        if name != other and joiners.search(between) and not any(c.isdigit() for c in between):
+            return True
+    return False
 
 
 @rule("region")

@@ -47,7 +47,12 @@ def is_headline(line: str) -> bool:
     经济指标…); either names the period and the year the text reports."""
     line = line.strip()
     short = len(line) <= _HEADLINE_MAX and not lexicon.regex("heading_stop").search(line)
-    return is_heading(line) or short
+    return is_heading(line) or short or lexicon.regex("kicker_end").search(line) is not None
+
+
+def is_breadcrumb(line: str) -> bool:
+    """A navigation path (首页 > 新闻 > 本地) above the headline: the title comes after it."""
+    return lexicon.regex("breadcrumb_line").match(line.strip()) is not None
 
 
 def _has(line: str, name: str) -> bool:
@@ -120,7 +125,7 @@ def iter_sentences(
         if not line:
             continue
         in_notes = notes.match(line) is not None or (in_notes and item.match(line) is not None)
-        if in_notes:
+        if in_notes or (not titled and is_breadcrumb(line)):
             continue
         if is_heading(line) or (not titled and is_headline(line)):
             _apply_heading(ctx, line, report_year, not titled, published, year)
