@@ -34,6 +34,7 @@ class Sentence:
     full: str = ""  # the whole sentence up to 。！？: the evidence a person reads
     earlier: str = ""  # the sentence's text before this part
     now: bool = False  # its year is the time of writing (截至目前…。其中，…): never a plan
+    since: int | None = None  # an undated paragraph of a story looking back to that year
 
 
 @dataclass

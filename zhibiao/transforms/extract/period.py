@@ -119,6 +119,12 @@ def phrase_before_the_figure(clause: Clause, fig: Figure) -> Figure:
         suffix, ptype = p_suffix, p_type
     if now:
         fig.flags.add("now")  # 今年以来, 如今: the time of writing, never a plan (status)
+    told = any(p.start < fig.q.start for p in clause.periods)
+    done = lexicon.regex("deeds_over_decades").search(
+        clause.text, clause_start(clause.text, fig.q.start), fig.q.end + 12
+    )
+    if not told and s.since and year and fig.measure == "level" and _counted(fig) and done:
+        first = s.since  # 40年来…：编制完成了35个…规划: what the decades' story counts, over them
     return _set(fig, year, suffix, ptype, first)
 
 

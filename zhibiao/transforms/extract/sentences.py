@@ -11,6 +11,8 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+import cn2an
+
 from zhibiao.transforms import lexicon
 from zhibiao.transforms.extract.figure import Sentence
 from zhibiao.transforms.extract.period_phrases import setting_periods
@@ -120,6 +122,8 @@ def iter_sentences(
     in_notes = False
     titled = False
     notes, item = lexicon.regex("notes_heading"), lexicon.regex("note_item")
+    since = _looking_back(text, published or year)
+    retrospective = since is not None
     for para_no, line in enumerate(text.split("\n")):
         line = line.strip()
         if not line:
@@ -132,6 +136,7 @@ def iter_sentences(
         titled = True
         para = _Context(ctx.year, ctx.suffix, ctx.period_type, ctx.mode, ctx.heading, ctx.now)
         opening = True
+        dated = False
         for full in lexicon.regex("full_sentence_end").split(line):
             earlier = ""
             for part in lexicon.regex("sentence_end").split(full):
@@ -139,14 +144,35 @@ def iter_sentences(
                 if not part:
                     continue
                 leading = _leading_period(para, part, published, work_report, year)
-                if leading and opening and not work_report and re.search(r"\d", line):
+                dated = dated or leading
+                carries = not work_report and not retrospective
+                if leading and opening and carries and re.search(r"\d", line):
                     ctx.year, ctx.now = para.year, para.now  # holds for the paragraphs after
                 opening = False
                 yield Sentence(part, index, para_no, ctx.heading, para.year, para.suffix,
                                para.period_type, ctx.mode, full.strip(), earlier,
-                               para.now)  # fmt: skip
+                               para.now, None if dated else since)  # fmt: skip
                 earlier += part
                 index += 1
+
+
+def _looking_back(text: str, now: int | None) -> int | None:
+    """西藏和平解放70年来林芝市…发展成就: a story of decades (its title or lead looks back N
+    years) tells each field's achievements in a paragraph of its own; a year one paragraph
+    names is that paragraph's, the others state things as they are now, and what they count
+    was done over the decades. The year the story looks back to, or None."""
+    lead = [line for line in text.split("\n")[:8] if line.strip()][:3]
+    for line in lead:
+        m = lexicon.regex("retrospective_lead").search(line)
+        if m and now:
+            return now - int(cn2an.cn2an(m["n"], "smart"))
+    return None
+
+
+def _figure_before(sentence: str, at: int) -> bool:
+    """A number stated before `at`, other than a date or a year."""
+    head = lexicon.regex("full_date").sub("", sentence[:at])
+    return lexicon.regex("figure_before_a_period").search(head) is not None
 
 
 def _leading_period(
@@ -166,6 +192,8 @@ def _leading_period(
     at_clause_start = start <= 3 or lexicon.regex("clause_break").match(sentence[first.start - 1])
     if not at_clause_start or (start > 3 and digit is None):
         return False
+    if _figure_before(sentence, first.start):
+        return False  # 项目24个，…，1-5月份累计…: the phrase speaks for what follows it only
     year, suffix, period_type, _ = first.resolve(para.year, published, report, doc_year)
     if year:
         para.year, para.now = year, first.shift == 0 and first.years == 1
