@@ -131,6 +131,8 @@ def iter_sentences(
         in_notes = notes.match(line) is not None or (in_notes and item.match(line) is not None)
         if in_notes or (not titled and is_breadcrumb(line)):
             continue
+        if lexicon.regex("chart_caption").match(line):
+            continue  # 图1　…: neither a heading nor a sentence
         if is_heading(line) or (not titled and is_headline(line)):
             _apply_heading(ctx, line, report_year, not titled, published, year)
         titled = True
