@@ -70,9 +70,17 @@ def _share_affixes(items: list[str]) -> list[str]:
     first = out[0]
     for j in range(1, len(out)):
         prefix = _shared_prefix(first, out[j]) or _rate_prefix(first, out[j])
+        prefix = prefix or _per_head(first, out[j])
         if prefix:
             out[j] = prefix + out[j]
     return out
+
+
+def _per_head(first: str, other: str) -> str:
+    """每千人拥有床位数和医疗人员: the first item's 每千人拥有 is every item's."""
+    per = lexicon.regex("per_head_prefix")
+    m = per.match(first)
+    return m[0] if m and not per.match(other) else ""
 
 
 def _rate_prefix(first: str, other: str) -> str:
