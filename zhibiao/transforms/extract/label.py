@@ -160,6 +160,9 @@ def noun_after_a_count(clause: Clause, fig: Figure) -> Figure:
     reached = lexicon.regex("label_to_level_suffix").search(after or "")
     if not after or (reached and not clean_label(after[: reached.start()])):
         return fig  # 从2012年的710.16亿元增加到…: a change verb after the number names nothing
+    if q.raw_unit and not q.printed_unit and not is_rate(q.unit):
+        fig.after = fig.label = after  # 惠及1.2万余群众: the noun that gave the unit names it
+        return fig
     if not units.is_count(q.unit):
         verb = lexicon.regex("object_verb_end").search(window.strip())
         if (not label or verb) and not is_rate(q.unit):

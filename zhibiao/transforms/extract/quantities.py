@@ -137,6 +137,7 @@ def find_quantities(sentence: str, clause=None) -> tuple[str, list[Quantity]]:
     found = [to_quantity(c) for c in candidates(text) if admit(clause, c) is not None]
     found.extend(bare_ratios(text, found))
     found.extend(money_without_unit(text, found))
+    found.extend(people_without_unit(text, found))
     found.extend(shared_unit(text, found))
     return text, sorted(found, key=lambda q: q.start)
 
@@ -236,6 +237,24 @@ def money_without_unit(text: str, found: list[Quantity]) -> list[Quantity]:
             continue
         value = scaled(m[1], magnitudes[m[2]])
         out.append(Quantity(m.start(), m.end(), value, None, m[1], m[2], unit, False, ""))
+    return out
+
+
+def people_without_unit(text: str, found: list[Quantity]) -> list[Quantity]:
+    """带动2万农牧民增收: people counted by the noun after the number (people_without_unit)."""
+    out: list[Quantity] = []
+    magnitudes = dict(lexicon.mapping("magnitudes"))
+    nouns = lexicon.mapping("people_without_unit")
+    bound = lexicon.words("label_after_qualifier")
+    for m in _bare_magnitude().finditer(text):
+        if _claimed(found, m.start()):
+            continue
+        more = text[m.end() : m.end() + 1] in bound  # 1.2万余群众
+        end = m.end() + more
+        unit = next((u for noun, u in nouns if text.startswith(noun, end)), None)
+        if unit is not None:
+            value = scaled(m[1], magnitudes[m[2]])
+            out.append(Quantity(m.start(), end, value, None, m[1], m[2], str(unit), more, ""))
     return out
 
 
