@@ -84,6 +84,27 @@ def comparators_of_a_list(clause: Clause, fig: Figure) -> Figure:
 
 
 @rule("label")
+def one_change_against_several_areas(clause: Clause, fig: Figure) -> Figure | list:
+    """增速由上半年低于全国、全省0.5个百分点: one pp change said against a list of areas, with
+    no 分别, is the rate's against each of them."""
+    if _settled(fig) or fig.group is not None or fig.measure != "pp_change":
+        return fig
+    head = clause.text[clause_start(clause.text, fig.q.start) : fig.q.start]
+    m = lexicon.regex("comparator_list").search(head)
+    rated = [f for f in _previous(clause) if f.measure == "growth_pct" and f.label]
+    if not m or not rated:
+        return fig
+    suffix = lexicon.words("growth_rate_suffix")[0] + m["verb"]
+    out = []
+    for area in lexicon.regex("list_item_joiners").split(m["areas"]):
+        one = dataclasses.replace(fig, flags=set(fig.flags), trace=list(fig.trace))
+        one.suffix = suffix + area + fig.suffix
+        one.flags.add("rate_of_previous")
+        out.append(_settle(one, rated[-1].label))
+    return out
+
+
+@rule("label")
 def item_of_a_list(clause: Clause, fig: Figure) -> Figure:
     """粮食、蔬菜、肉蛋奶产量分别…: each number takes its item of the list (lists.py)."""
     if _settled(fig) or fig.group is None:
