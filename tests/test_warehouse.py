@@ -406,7 +406,7 @@ def test_derived_prior_year_level_from_nominal_growth_only(con):
         == 0
     )
     for asked in (
-        "select count(*) from latest_observations(include_derived := true)",
+        "select count(*) from current_observations(include_derived := true)",
         "select count(*) from observations_as_of('2024-02-01', include_derived := true)",
     ):
         assert con.execute(asked + " where status = 'derived'").fetchone()[0] == 1

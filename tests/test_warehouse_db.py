@@ -47,7 +47,7 @@ CONTRACT_TABLES = {
     "runs",
 }
 CONTRACT_VIEWS = {"observations_latest", "targets_vs_actuals", "revisions", "derived_vs_stated"}
-CONTRACT_MACROS = {"observations_as_of", "latest_observations"}
+CONTRACT_MACROS = {"observations_as_of", "current_observations"}
 
 
 @pytest.fixture

@@ -11,4 +11,4 @@ select
     region_name_en(region) as region_name_en,
     document_title(document_id) as document_title,
     document_url(document_id) as document_url
-from latest_observations();
+from current_observations();

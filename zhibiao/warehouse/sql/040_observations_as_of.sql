@@ -2,7 +2,7 @@
 --
 -- A row was known on ts when realtime_start <= ts < realtime_end (or realtime_end is null):
 -- its document was published and no later document had yet stated a different value.
--- One row per series, picked as in latest_observations. ts may be a date, a timestamp or
+-- One row per series, picked as in current_observations. ts may be a date, a timestamp or
 -- a 'YYYY-MM-DD' string; a timestamp counts as its whole day.
 create or replace macro observations_as_of(ts, include_derived := false) as table
 select *

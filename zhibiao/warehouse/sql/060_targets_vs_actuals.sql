@@ -13,11 +13,11 @@ with targets as (
     -- estimates status, with more distinct values, as the smaller side and builds its hash
     -- table on the targets, far fewer than the stated series it then probes (~10% less
     -- CPU on 10M observations; see bench/warehouse.py).
-    select * from latest_observations() where status = 'target'
+    select * from current_observations() where status = 'target'
 ),
 
 actuals as (
-    select * from latest_observations() where series_kind = 'stated'
+    select * from current_observations() where series_kind = 'stated'
 ),
 
 joined as (

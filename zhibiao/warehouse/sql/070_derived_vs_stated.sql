@@ -9,7 +9,7 @@ with derived as (
 ),
 
 stated as (
-    select * from latest_observations() where series_kind = 'stated'
+    select * from current_observations() where series_kind = 'stated'
 ),
 
 final as (
