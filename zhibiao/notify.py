@@ -68,7 +68,7 @@ def heading(a: Mapping) -> str:
 
 def documents(a: Mapping) -> list[dict[str, Any]]:
     """The alert's documents, each {document_id, title, published_on, url}; ids alone when
-    the row carries no titles (a run failure, an alert read without alerts.ROWS)."""
+    the row carries no titles (a run failure, an alert read without the macro alert_rows())."""
     found = a.get("documents")
     if found is not None and not isinstance(found, float) and len(found):
         return [dict(d) for d in found]

@@ -1,0 +1,1 @@
+select fingerprint from alerts where starts_with(fingerprint, ?)
