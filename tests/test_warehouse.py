@@ -187,10 +187,16 @@ def test_a_restatement_adds_provenance_but_closes_nothing(con):
 
 
 def test_on_one_date_the_higher_status_is_latest(con):
-    load(con, doc("a-estimate", "2024-04-25"), fig("gdp", "2023", "level", 2.3e10))
-    load(con, doc("b-actual", "2024-04-25"), fig("gdp", "2023", "level", 2.3e10, "actual"))
+    """Status ranks before the fetch time and the id: the estimate is learned later and its
+    id sorts higher, and the actual still wins, in every reader of the best vintage."""
+    actual = {**doc("a-actual", "2024-04-25"), "fetched_at": "2024-04-25 08:00:00"}
+    estimate = {**doc("z-estimate", "2024-04-25"), "fetched_at": "2024-04-26 02:00:00"}
+    load(con, actual, fig("gdp", "2023", "level", 2.3e10, "actual"))
+    load(con, estimate, fig("gdp", "2023", "level", 2.4e10))
     latest = con.execute("select document_id, status from observations_latest").fetchall()
-    assert latest == [("b-actual", "actual")]
+    assert latest == [("a-actual", "actual")]
+    as_of = "select document_id from observations_as_of('2024-04-30')"
+    assert con.execute(as_of).fetchall() == [("a-actual",)]
 
 
 def test_a_same_day_correction_fetched_later_is_latest(con):
@@ -509,8 +515,9 @@ def test_is_latest_matches_the_rule_it_caches(con):
             qualify row_number() over (
                 partition by indicator_code, series_label, region, period, measure,
                              series_kind
-                order by published_on desc, status_rank(status) desc, document_id desc,
-                         value desc) = 1
+                order by published_on desc,
+                         same_day_rank(status, learned_at(document_id), document_id, value)
+                         desc) = 1
         ) w using (observation_id)
         where o.is_latest <> (w.observation_id is not null)
         """

@@ -11,6 +11,17 @@ create or replace macro status_rank(status) as
 create or replace macro learned_at(doc) as
     (select max(fetched_at) from documents where document_id = doc);
 
+-- The best vintage among the rows of one series published on one date, as one sort key
+-- (order by published_on desc, same_day_rank(...) desc): the higher status, then the
+-- document fetched last (a fetch time unknown ranks lowest), then document_id and value,
+-- which only make the pick deterministic. The one definition read by the loader's is_latest
+-- (load/intervals.sql), observations_as_of and revisions.
+create or replace macro same_day_rank(status, fetched_at, document_id, value) as
+    {'status': status_rank(status),
+     'fetched_at': coalesce(fetched_at, timestamp '0001-01-01'),
+     'document_id': document_id,
+     'value': value};
+
 -- The same period one year earlier: growth rates in these documents are year on year
 -- (同比), so a level and its growth imply the level of this period a year before.
 -- 2023 -> 2022, 2024Q1 -> 2023Q1, 2024H1 -> 2023H1, 2024M06 -> 2023M06,

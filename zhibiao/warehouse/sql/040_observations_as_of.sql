@@ -12,6 +12,6 @@ where realtime_start <= cast(ts as date)
   and (include_derived or series_kind <> 'derived')
 qualify row_number() over (
     partition by indicator_code, series_label, region, period, measure, series_kind
-    order by published_on desc, status_rank(status) desc,
-             learned_at(document_id) desc nulls last, document_id desc, value desc
+    order by published_on desc,
+             same_day_rank(status, learned_at(document_id), document_id, value) desc
 ) = 1;

@@ -15,8 +15,7 @@ with vintages as (
     qualify row_number() over (
         partition by indicator_code, series_label, region, period, measure, series_kind,
                      published_on
-        order by status_rank(status) desc, learned_at(document_id) desc nulls last,
-                 document_id desc, value desc
+        order by same_day_rank(status, learned_at(document_id), document_id, value) desc
     ) = 1
 ),
 

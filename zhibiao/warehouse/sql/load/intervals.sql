@@ -56,8 +56,8 @@ select
     row_number() over (
         partition by r.indicator_code, r.series_label, r.region, r.period, r.measure,
                      r.series_kind
-        order by r.published_on desc, status_rank(r.status) desc,
-                 r.fetched_at desc nulls last, r.document_id desc, r.value desc
+        order by r.published_on desc,
+                 same_day_rank(r.status, r.fetched_at, r.document_id, r.value) desc
     ) = 1 as is_latest
 from rows as r
 join ends as e using (observation_id);
