@@ -14,6 +14,7 @@ the golden folders back out, so the scorer can score them in both of its modes:
 from __future__ import annotations
 
 import csv
+import re
 import shutil
 import sys
 from pathlib import Path
@@ -78,7 +79,8 @@ def import_folder(staged: Path, name: str) -> Path:
 def _expected_row(g: dict) -> dict:
     from zhibiao.transforms import units
 
-    unit = g["unit_base"].strip()
+    # 头（只）: the labeller's aside on what is counted is no part of the unit
+    unit = re.sub(r"[（(][^）)]*[）)]$", "", g["unit_base"].strip())
     known = units.get(_simplified(unit))
     unit = known.base if known else unit  # 个百分点 -> 百分点, 名 -> 人: the contract's base unit
     if not unit and g["measure"] == "level":
