@@ -11,7 +11,8 @@ import pandas as pd
 import pytest
 import yaml
 
-from zhibiao.expectations import build_data_docs, open_context, rules, validate_figures
+from zhibiao.expectations import build_data_docs, open_context, rules, suites, validate_figures
+from zhibiao.expectations import validate as validation
 from zhibiao.schema import FIGURE_COLUMNS, SERIES_LABEL, UNMAPPED
 
 GOLDEN = Path(__file__).parent / "golden"
@@ -402,3 +403,56 @@ def test_one_suite_run_per_document_not_per_figure():
     outcome = validate(frame)
     assert outcome.stats["rows"] == 150
     assert outcome.stats["expectations"] == validate(small).stats["expectations"]
+
+
+def batch_of_documents() -> list[tuple[str, str, pd.DataFrame]]:
+    """Clean, partly bad, rejected, empty and contract-breaking documents in one batch."""
+    documents = [("clean", clean_document())]
+    for name, change, _, _ in DEFECTS[:6]:
+        documents.append((name, change(clean_document())[0]))
+    rejected = clean_document()
+    rejected["status"] = ["final"] * 10 + rejected["status"].tolist()[10:]
+    documents.append(("rejected", rejected))
+    documents.append(("empty", clean_document().iloc[:0]))
+    documents.append(("period_as_int", clean_document().assign(period=2023)))
+    return [(name, "work_report", frame) for name, frame in documents]
+
+
+def test_a_batch_quarantines_what_each_document_alone_would():
+    """validate_batch (one run per suite per night) against validate_figures per document:
+    the same rows kept, the same rows quarantined, for the same reasons."""
+    documents = batch_of_documents()
+    together = validation.validate_batch(documents, catalog=CATALOG)
+    assert list(together) == [name for name, _, _ in documents]
+    for name, kind, frame in documents:
+        alone = validate_figures(frame, document_id=name, kind=kind, catalog=CATALOG)
+        got = together[name]
+        assert (got.rejected, got.reason) == (alone.rejected, alone.reason), name
+        pd.testing.assert_frame_equal(got.valid, alone.valid)
+        pd.testing.assert_frame_equal(got.quarantined, alone.quarantined)
+        assert got.stats["failed_expectations"] == alone.stats["failed_expectations"], name
+    # the same keys in seven documents: no document's cross-figure check sees another's rows
+    assert together["clean"].quarantined.empty and together["clean"].stats["failed"] == 0
+
+
+def test_a_batch_is_one_run_of_each_suite(monkeypatch):
+    """Clean documents of one night: two suite runs in all (contract, figures), not two a
+    document; a document breaking the contract is judged alone, the others still together."""
+    runs = []
+    real = validation._run
+
+    def counted(ready, suite, batch, label):
+        runs.append((suite, len(batch)))
+        return real(ready, suite, batch, label)
+
+    monkeypatch.setattr(validation, "_run", counted)
+    documents = [(f"doc{i}", "work_report", clean_document()) for i in range(5)]
+    outcomes = validation.validate_batch(documents, catalog=CATALOG)
+    assert not any(o.rejected or len(o.quarantined) for o in outcomes.values())
+    contract, figures = suites.CONTRACT_SUITE, suites.FIGURES_SUITE
+    assert runs == [(contract, 90), (figures, 90)]
+    runs.clear()
+    broken = ("text_values", "work_report", clean_document().assign(value="1"))
+    outcomes = validation.validate_batch([*documents, broken], catalog=CATALOG)
+    assert outcomes["text_values"].rejected and not outcomes["doc0"].rejected
+    assert sorted(runs) == sorted([(contract, 90), (contract, 18), (figures, 90)])

@@ -1,9 +1,12 @@
-"""Validate one document's figures with the suites and split them into valid and quarantined.
+"""Validate documents' figures with the suites and split them into valid and quarantined.
 
-The flow calls validate_figures once per document: the whole batch goes through each suite in
-one run (never a run per figure), failing rows are found by the unexpected_index_list of
-result_format COMPLETE, and every failing row comes back with a sentence saying which figure,
-which value and which rule. Nothing is dropped: a row is either valid or quarantined.
+The nightly flow calls validate_batch once per run: every new document's figures go through
+each suite in one run (never a run per document or per figure), failing rows are found by
+the unexpected_index_list of result_format COMPLETE and mapped back to their document, and
+every failing row comes back with a sentence saying which figure, which value and which
+rule. Each document is judged alone (its rejection threshold, its cross-figure checks), so
+a batch quarantines the same rows for the same reasons as one run per document would.
+Nothing is dropped: a row is either valid or quarantined.
 """
 
 from __future__ import annotations
@@ -44,35 +47,128 @@ def validate_figures(
     reject_threshold: float = rules.DEFAULT_REJECT_THRESHOLD,
     context=None,
 ) -> ValidationOutcome:
-    """Run the contract suite, then the figure suite, on the document's figures as one batch.
+    """Run the contract suite, then the figure suite, on one document's figures: a batch of
+    one (validate_batch).
 
     `catalog` (codes, kinds, units) enables the indicator-specific rules; None loads the
     project catalog when it exists. `context` is a GX context from context.open_context when
     the results should reach the Data Docs site; None uses the process's ephemeral context.
     """
+    return validate_batch(
+        [(document_id, kind, figures)],
+        catalog=catalog,
+        reject_threshold=reject_threshold,
+        context=context,
+    )[document_id]
+
+
+@dataclass
+class _Document:
+    """One document of a batch, and what the suites found in it so far."""
+
+    document_id: str
+    kind: str
+    figures: pd.DataFrame
+    batch: pd.DataFrame  # the rows as the suites see them (enriched for the figure suite)
+    stats: dict
+    rows: dict[int, list[tuple[str, str]]] = field(default_factory=dict)
+    document: list[str] = field(default_factory=list)
+    evaluated: int = 0
+
+
+def validate_batch(
+    documents: list[tuple[str, str, pd.DataFrame]],
+    *,
+    catalog: pd.DataFrame | None = None,
+    reject_threshold: float = rules.DEFAULT_REJECT_THRESHOLD,
+    context=None,
+) -> dict[str, ValidationOutcome]:
+    """Validate (document_id, kind, figures) triples with one run of each suite over all of
+    them; the outcome of each document by its id, as validate_figures would give it alone.
+
+    A failure that names no row (a column of the wrong type, a rule that could not be
+    evaluated) cannot be given to one document from a run over many: the suite then runs
+    again on each document alone, so only a batch with such a document pays per document.
+    """
     started = time.perf_counter()
-    stats = {"rows": len(figures), "missing_headlines": checks.missing_headlines(figures, kind)}
-    if figures.empty:
-        return _outcome(figures, {}, [], document_id, reject_threshold, stats, started, None)
-    ready = gx_context.prepared(context)
-    batch = figures.reset_index(drop=True)
-    contract = _run(ready, suites.CONTRACT_SUITE, batch, document_id, kind)
-    row_failures, document_failures = _failures(contract)
-    evaluated = len(contract)
-    if row_failures:  # e.g. text in an object-typed value column: no later rule can run
-        document_failures.append(f"{len(row_failures)} figures break the figure contract")
-    if not document_failures:
-        stats["catalog"], table = _catalog(catalog)
-        batch = checks.enrich(batch, table)
-        result = _run(ready, suites.FIGURES_SUITE, batch, document_id, kind)
-        row_failures, document_failures = _failures(result)
-        evaluated += len(result)
-    stats["expectations"] = evaluated
-    reasons = _row_reasons(batch, row_failures)
-    docs = gx_context.docs_index(ready.context)
-    return _outcome(
-        figures, reasons, document_failures, document_id, reject_threshold, stats, started, docs
-    )
+    docs = [
+        _Document(
+            document_id,
+            kind,
+            figures,
+            figures.reset_index(drop=True),
+            {"rows": len(figures), "missing_headlines": checks.missing_headlines(figures, kind)},
+        )
+        for document_id, kind, figures in documents
+    ]
+    live = [d for d in docs if not d.figures.empty]
+    docs_url = None
+    if live:
+        ready = gx_context.prepared(context)
+        _suite(ready, suites.CONTRACT_SUITE, live)
+        for d in live:
+            if d.rows:  # e.g. text in an object-typed value column: no later rule can run
+                d.document.append(f"{len(d.rows)} figures break the figure contract")
+        passed = [d for d in live if not d.document]
+        if passed:
+            label, table = _catalog(catalog)
+            for d in passed:
+                d.stats["catalog"] = label
+                d.batch = checks.enrich(d.batch, table)
+            _suite(ready, suites.FIGURES_SUITE, passed)
+        docs_url = gx_context.docs_index(ready.context)
+    outcomes = {}
+    for d in docs:
+        if not d.figures.empty:
+            d.stats["expectations"] = d.evaluated
+        reasons = _row_reasons(d.batch, d.rows) if not d.figures.empty else {}
+        outcomes[d.document_id] = _outcome(
+            d.figures,
+            reasons,
+            d.document,
+            d.document_id,
+            reject_threshold,
+            d.stats,
+            started,
+            docs_url if not d.figures.empty else None,
+        )
+    return outcomes
+
+
+def _suite(ready: gx_context.Prepared, suite: str, docs: list[_Document]) -> None:
+    """Run the suite once over the documents whose frames have the same columns and dtypes
+    (all of them, as the extractor writes them): concatenating other frames would change a
+    column's dtype, and with it what a type rule sees."""
+    groups: dict[tuple, list[_Document]] = {}
+    for d in docs:
+        signature = tuple((c, str(t)) for c, t in d.batch.dtypes.items())
+        groups.setdefault(signature, []).append(d)
+    for group in groups.values():
+        _suite_once(ready, suite, group)
+
+
+def _suite_once(ready: gx_context.Prepared, suite: str, docs: list[_Document]) -> None:
+    """One run of the suite over the documents' rows together; each failing row goes back
+    to its document, found by its position. Any failure that names no row sends every
+    document through the suite alone instead."""
+    if len(docs) > 1:
+        frame = pd.concat([d.batch for d in docs], ignore_index=True)
+        label = f"{docs[0].kind}-batch-of-{len(docs)}-from-{docs[0].document_id}"
+        results = _run(ready, suite, frame, label)
+        rows, document = _failures(results)
+        if not document:
+            start = 0
+            for d in docs:
+                end = start + len(d.batch)
+                d.rows = {p - start: f for p, f in rows.items() if start <= p < end}
+                d.document = []
+                d.evaluated += len(results)
+                start = end
+            return
+    for d in docs:
+        results = _run(ready, suite, d.batch, f"{d.kind}-{d.document_id}")
+        d.rows, d.document = _failures(results)
+        d.evaluated += len(results)
 
 
 def _catalog(catalog: pd.DataFrame | None) -> tuple[str, pd.DataFrame | None]:
@@ -86,7 +182,7 @@ def _catalog(catalog: pd.DataFrame | None) -> tuple[str, pd.DataFrame | None]:
     return "loaded", load_catalog()
 
 
-def _run(ready: gx_context.Prepared, suite: str, batch: pd.DataFrame, document_id: str, kind: str):
+def _run(ready: gx_context.Prepared, suite: str, batch: pd.DataFrame, label: str):
     """The suite's expectation results, with unexpected_index_list on every failed one.
 
     A File context stores the result for Data Docs, so it gets one COMPLETE run. The
@@ -96,7 +192,7 @@ def _run(ready: gx_context.Prepared, suite: str, batch: pd.DataFrame, document_i
     from great_expectations.core.run_identifier import RunIdentifier
     from great_expectations.exceptions.resource_freshness import ResourceFreshnessAggregateError
 
-    run_id = RunIdentifier(run_name=f"{kind}-{document_id}")  # a folder name in Data Docs
+    run_id = RunIdentifier(run_name=label)  # a folder name in Data Docs
     parameters = {"dataframe": batch}
     with gx_context.RUN_LOCK:
         try:
