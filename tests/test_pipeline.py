@@ -166,7 +166,7 @@ def test_bad_inputs_are_quarantined_with_a_reason_and_the_rest_loads(harness, wo
 def test_one_documents_unexpected_error_does_not_stop_the_run(harness, workdir, monkeypatch):
     """Issue 16: a document that raises where no step expected it fails alone, with the step
     and the error in one line; the sources after it still load and the run is closed."""
-    from zhibiao.flows import steps
+    from zhibiao.flows import worker
 
     tmp, data = workdir
     # Every label unmapped and full of quotes: this once broke validation with a TypeError.
@@ -179,14 +179,15 @@ def test_one_documents_unexpected_error_does_not_stop_the_run(harness, workdir, 
         "全年地区生产总值231.6亿元，增长9.8%。（爆）\n", encoding="utf-8"
     )
     shutil.copy(REPORT, data / "report.txt")
-    real_read = steps.read_document.fn
+    real_read = worker.read.read_document
 
-    def read_or_fail(raw, hints, limits=None, source_id=""):
+    def read_or_fail(raw, hints, limits):
         if "（爆）".encode() in raw:  # a fault injected into one document's reading
             raise RuntimeError("injected fault\nsecond line")
-        return real_read(raw, hints, limits, source_id)
+        return real_read(raw, hints, limits)
 
-    monkeypatch.setattr(steps.read_document, "fn", read_or_fail)
+    # the reading of a run's new documents (flows/worker.py, in the flow's process here)
+    monkeypatch.setattr(worker.read, "read_document", read_or_fail)
     sources = _registry(
         tmp,
         [

@@ -66,6 +66,16 @@ class Settings:
     document_timeout: float = 120.0  # wall-clock seconds to decode and extract one document
     max_figures: int = 20_000  # figures one document may state
 
+    # Reading on Dask (flows/fanout.py, docs/operations.md#dask). A run with more new
+    # documents than dask_min_documents decodes, extracts and validates them on Dask workers,
+    # dask_batch documents a task: on the scheduler at dask_address when set, else on a
+    # LocalCluster of dask_workers processes (0: one per CPU). Fewer documents are read in
+    # the flow's own process: a cluster costs seconds to start, a small night does not.
+    dask_address: str | None = None
+    dask_workers: int = 0
+    dask_min_documents: int = 8
+    dask_batch: int = 10
+
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, cwd: Path | None = None) -> Settings:
         """Read ZHIBIAO_* variables; relative paths count from cwd (the project root)."""
@@ -79,6 +89,7 @@ class Settings:
             "docs_url": env.get("ZHIBIAO_DOCS_URL") or None,
             "report_url": env.get("ZHIBIAO_REPORT_URL") or None,
             "allowed_hosts": _hosts(env.get("ZHIBIAO_ALLOWED_HOSTS")),
+            "dask_address": env.get("ZHIBIAO_DASK_ADDRESS") or None,
         }
         values["report_dir"] = (
             _path(env, "ZHIBIAO_REPORT_DIR", base, "")
@@ -107,6 +118,9 @@ _NUMERIC: dict[str, tuple[str, Callable[[str], Any], float]] = {
     "document_timeout": ("ZHIBIAO_DOCUMENT_TIMEOUT", float, 0.001),
     "max_figures": ("ZHIBIAO_MAX_FIGURES", int, 1),
     "max_failed_share": ("ZHIBIAO_MAX_FAILED_SHARE", float, 0),
+    "dask_workers": ("ZHIBIAO_DASK_WORKERS", int, 0),
+    "dask_min_documents": ("ZHIBIAO_DASK_MIN_DOCUMENTS", int, 0),
+    "dask_batch": ("ZHIBIAO_DASK_BATCH", int, 1),
 }
 
 

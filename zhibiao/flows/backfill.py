@@ -20,9 +20,11 @@ def backfill(sources: str | None = None, db: str | None = None, reextract: bool 
 
     reextract=True fetches nothing: every document the warehouse has a snapshot of is read
     again by the current extractor and its figures replaced (each observation records the
-    extractor_version that produced it). Sources go one after another, as in nightly: the
-    warehouse has one writer. Fanning out over a task runner is the next step
-    (docs/architecture.md#beyond-one-machine).
+    extractor_version that produced it), one after another.
+
+    Otherwise the new documents are read on Dask once there are more than
+    ZHIBIAO_DASK_MIN_DOCUMENTS of them, and written by this process alone (flows/fanout.py,
+    docs/operations.md#dask-reading-on-several-processes-or-machines).
     """
 
     def work(registry, settings, run_id):

@@ -19,6 +19,7 @@ from zhibiao.discovery.folder import folder_files
 from zhibiao.fetch import FetchError, FetchResult
 from zhibiao.flows.discovered import document_source, fetch_and_read, source_failed
 from zhibiao.flows.document import process_source
+from zhibiao.flows.fanout import Pending
 from zhibiao.flows.steps import DocumentOutcome
 from zhibiao.registry import Source
 from zhibiao.settings import Settings
@@ -34,15 +35,19 @@ class Outcomes(list):
 
 
 def process_registry(registry: list[Source], settings: Settings, run_id: str) -> list:
-    """Every entry in order: a plain entry is one document, a listing or folder many."""
+    """Every entry in order: a plain entry is one document, a listing or folder many.
+    The plain entries' new documents are read together, on Dask when there are more than
+    a handful (flows/fanout.py); a listing's keep the path of one document, whose link
+    bookkeeping follows each fetch."""
     owned = {s.url for s in registry if s.discover is None}
     crawler = Crawler(settings)  # one per run: the per-host delay spans all listings
-    per_entry = progress.each(
-        registry,
-        lambda s: s.id,
-        lambda s: Outcomes(process_entry(s, settings, run_id, owned, crawler)),
-    )
-    return [outcome for outcomes in per_entry for outcome in outcomes]
+    with Pending(settings, run_id) as pending:
+        per_entry = progress.each(
+            registry,
+            lambda s: s.id,
+            lambda s: Outcomes(process_entry(s, settings, run_id, owned, crawler, pending)),
+        )
+        return pending.finish([outcome for outcomes in per_entry for outcome in outcomes])
 
 
 def process_entry(
@@ -51,10 +56,11 @@ def process_entry(
     run_id: str,
     owned: frozenset[str] | set[str] = frozenset(),
     crawler: Crawler | None = None,
+    pending: Pending | None = None,
 ) -> list[DocumentOutcome]:
     """The outcomes of one registry entry; a failure of one is recorded, never raised."""
     if source.discover is None:
-        return [process_source(source, settings, run_id)]
+        return [process_source(source, settings, run_id, pending)]
     try:
         if source.discover.folder:
             return _process_folder(source, settings, run_id, owned)

@@ -19,8 +19,14 @@ from zhibiao.transforms.limits import LimitExceeded
 from zhibiao.warehouse import db, load, source_state
 
 
-def process_source(source: Source, settings: Settings, run_id: str) -> DocumentOutcome:
+def process_source(
+    source: Source, settings: Settings, run_id: str, pending=None
+) -> DocumentOutcome:
     """Fetch, then hand the bytes on; the source's fetch state is kept either way.
+
+    With `pending` (flows/fanout.py) new bytes are snapshotted and handed to it to be read
+    with the run's other new documents; their validators are kept only once they are
+    written, so that bytes lost on the way are fetched again by the next run.
 
     An exception no step expected (a bug, a library's surprise) is still one source's
     failure: it is recorded with the step it came from and the run goes on to the next
@@ -28,10 +34,10 @@ def process_source(source: Source, settings: Settings, run_id: str) -> DocumentO
     """
     progress = _Progress()
     try:
-        return _process_source(source, settings, run_id, progress)
+        return _process_source(source, settings, run_id, progress, pending)
     except Exception as exc:  # noqa: BLE001 - recorded below, never swallowed
         reason = f"unexpected error in {progress.stage}: {type(exc).__name__}: {_one_line(exc)}"
-        _record_unexpected(settings, source, progress.document, progress.stage, reason, run_id)
+        record_unexpected(settings, source, progress.document, progress.stage, reason, run_id)
         document_id = progress.document["document_id"] if progress.document else None
         return DocumentOutcome(source.id, "failed", document_id, stage=progress.stage, error=reason)
 
@@ -50,22 +56,26 @@ def _one_line(exc: BaseException) -> str:
 
 
 def _process_source(
-    source: Source, settings: Settings, run_id: str, progress: _Progress
+    source: Source, settings: Settings, run_id: str, progress: _Progress, pending=None
 ) -> DocumentOutcome:
     try:
         fetched = steps.fetch_source(source, settings)
     except FetchError as exc:
         _record_failure(settings, source, None, "fetch", str(exc), run_id)
         return DocumentOutcome(source.id, "failed", stage="fetch", error=str(exc))
-    known = _record_fetch(settings, source, fetched)
+    known = _record_fetch(settings, source, fetched, keep=pending is None)
     if fetched.status == "not_modified":
         return DocumentOutcome(source.id, "unchanged", notes=["304 not modified"])
     if known:
         return DocumentOutcome(source.id, "unchanged", fetched.sha256, notes=["same bytes"])
+    if pending is not None:
+        progress.stage = "snapshot"
+        snapshot = steps.store_snapshot(settings, fetched)
+        return pending.add(source, fetched, _document(source, fetched, snapshot))
     return process_bytes(source, settings, fetched, run_id, progress)
 
 
-def _record_unexpected(settings, source, document, stage, reason, run_id) -> None:
+def record_unexpected(settings, source, document, stage, reason, run_id) -> None:
     """Record an unexpected failure; if even that fails, the outcome still carries it."""
     try:
         _record_failure(settings, source, document, stage, reason, run_id)
@@ -86,24 +96,40 @@ def process_bytes(
     snapshot = steps.store_snapshot(settings, fetched)
     document = _document(source, fetched, snapshot)
     progress.document, progress.stage = document, "read"
-    hints = steps.hints(
-        source, fetched.content_type, fetched.charset, fetched.final_url, fetched.fetched_at.date()
-    )
+    hints = source_hints(source, fetched)
     try:
         decoded, figures = steps.read_document(
             fetched.body, hints, steps.document_limits(settings), source_id=source.id
         )
     except (DecodeError, LimitExceeded) as exc:
         stage = "extract" if isinstance(exc, LimitExceeded) else "decode"
-        _record_failure(settings, source, document, stage, str(exc), run_id)
-        return DocumentOutcome(
-            source.id, "quarantined", document["document_id"], stage=stage, error=str(exc)
-        )
+        return not_read(settings, source, document, stage, str(exc), run_id)
+    described(document, source, decoded, fetched)
+    progress.stage = "validate"
+    return _validate_and_load(source, settings, document, figures, run_id)
+
+
+def source_hints(source: Source, fetched: FetchResult):
+    """What the registry and the fetch say about the bytes, for reading them."""
+    return steps.hints(
+        source, fetched.content_type, fetched.charset, fetched.final_url, fetched.fetched_at.date()
+    )
+
+
+def not_read(settings, source, document, stage: str, reason: str, run_id) -> DocumentOutcome:
+    """Bytes that could not be decoded, or passed a limit: quarantined with the reason."""
+    _record_failure(settings, source, document, stage, reason, run_id)
+    return DocumentOutcome(
+        source.id, "quarantined", document["document_id"], stage=stage, error=reason
+    )
+
+
+def described(document: dict, source: Source, decoded, fetched: FetchResult) -> None:
+    """What the document says of itself (title, charset, date) over the registry's guesses.
+    `decoded` is a Decoded or a worker's Read: both carry title, encoding, published_on."""
     document["title"] = decoded.title or source.title
     document["charset"] = decoded.encoding
     document["published_on"] = steps.published_on(source, decoded, fetched.fetched_at)
-    progress.stage = "validate"
-    return _validate_and_load(source, settings, document, figures, run_id)
 
 
 def reextract_document(row: dict, settings: Settings, run_id: str) -> DocumentOutcome:
@@ -122,7 +148,7 @@ def reextract_document(row: dict, settings: Settings, run_id: str) -> DocumentOu
             kind=row.get("kind") or "news",
             region=row.get("region") or "",
         )
-        _record_unexpected(settings, source, None, "reextract", reason, run_id)
+        record_unexpected(settings, source, None, "reextract", reason, run_id)
         return DocumentOutcome(
             source.id, "failed", row["document_id"], stage="reextract", error=reason
         )
@@ -164,6 +190,12 @@ def _validate_and_load(
 ) -> DocumentOutcome:
     doc_id = document["document_id"]
     outcome = steps.validate_document(figures, doc_id, source.kind, settings, source.id)
+    return judged(source, settings, document, outcome, run_id, replace)
+
+
+def judged(source, settings, document, outcome, run_id, replace: bool = False):
+    """A validated document: rejected whole, or loaded with its failing rows quarantined."""
+    doc_id = document["document_id"]
     if outcome.rejected:
         _record_failure(
             settings,
@@ -213,17 +245,28 @@ def _document(source: Source, fetched: FetchResult, snapshot: str) -> dict:
     }
 
 
-def _record_fetch(settings: Settings, source: Source, fetched: FetchResult) -> bool:
-    """Keep the fetch's validators; answer whether these bytes are already loaded."""
+def _record_fetch(
+    settings: Settings, source: Source, fetched: FetchResult, keep: bool = True
+) -> bool:
+    """Keep the fetch's validators; answer whether these bytes are already loaded.
+    keep=False keeps them only for bytes that need no reading (a 304, known bytes):
+    new bytes get theirs once written (keep_validators)."""
     with db.connect(settings.db_path) as con:
-        source_state.record_fetch(
-            con,
-            source.id,
-            status="unchanged" if fetched.status == "not_modified" else "new",
-            etag=fetched.etag,
-            last_modified=fetched.last_modified,
-        )
-        return load.document_loaded(con, fetched.sha256)
+        known = load.document_loaded(con, fetched.sha256)
+        if keep or known or fetched.status == "not_modified":
+            keep_validators(con, source, fetched)
+        return known
+
+
+def keep_validators(con, source: Source, fetched: FetchResult) -> None:
+    """The ETag and Last-Modified the next run sends: only for bytes that are written."""
+    source_state.record_fetch(
+        con,
+        source.id,
+        status="unchanged" if fetched.status == "not_modified" else "new",
+        etag=fetched.etag,
+        last_modified=fetched.last_modified,
+    )
 
 
 def _record_failure(settings, source, document, stage, reason, run_id, rows=None, status=None):
