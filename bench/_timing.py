@@ -76,6 +76,8 @@ class Result:
     max_seconds: float | None = None  # target where no floor exists
     note: str = ""
     extra: dict = field(default_factory=dict)
+    max_mb: float | None = None  # a memory target beside the time's: peak_mb at most this
+    peak_mb: float | None = None
 
     @property
     def ratio(self) -> float | None:
@@ -83,18 +85,24 @@ class Result:
 
     @property
     def ok(self) -> bool | None:
+        verdicts = []
         if self.max_ratio is not None and self.ratio is not None:
-            return self.ratio <= self.max_ratio
-        if self.max_seconds is not None:
-            return self.timing.median <= self.max_seconds
-        return None  # reported, no target
+            verdicts.append(self.ratio <= self.max_ratio)
+        elif self.max_seconds is not None:
+            verdicts.append(self.timing.median <= self.max_seconds)
+        if self.max_mb is not None and self.peak_mb is not None:
+            verdicts.append(self.peak_mb <= self.max_mb)
+        return all(verdicts) if verdicts else None  # None: reported, no target
 
     def target(self) -> str:
+        targets = []
         if self.max_ratio is not None:
-            return f"<= {self.max_ratio:g}x floor"
-        if self.max_seconds is not None:
-            return f"<= {_fmt(self.max_seconds)}"
-        return "-"
+            targets.append(f"<= {self.max_ratio:g}x floor")
+        elif self.max_seconds is not None:
+            targets.append(f"<= {_fmt(self.max_seconds)}")
+        if self.max_mb is not None:
+            targets.append(f"<= {self.max_mb:g} MB")
+        return ", ".join(targets) or "-"
 
     def as_dict(self) -> dict:
         out = {

@@ -74,7 +74,7 @@ class Settings:
     dask_address: str | None = None
     dask_workers: int = 0
     dask_min_documents: int = 8
-    dask_batch: int = 10
+    dask_batch: int = 25
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, cwd: Path | None = None) -> Settings:
