@@ -66,7 +66,8 @@ class Settings:
     document_timeout: float = 120.0  # wall-clock seconds to decode and extract one document
     max_figures: int = 20_000  # figures one document may state
 
-    # Reading on Dask (flows/fanout.py, docs/operations.md#dask). A run with more new
+    # Reading on Dask (flows/fanout.py, and in
+    # docs/operations.md#dask-reading-on-several-processes-or-machines). A run with more new
     # documents than dask_min_documents decodes, extracts and validates them on Dask workers,
     # dask_batch documents a task: on the scheduler at dask_address when set, else on a
     # LocalCluster of dask_workers processes (0: one per CPU). Fewer documents are read in
