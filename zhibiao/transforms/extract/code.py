@@ -52,6 +52,12 @@ def indicator_category(fig: Figure) -> str | None:
     return category(code) if code else None
 
 
+def growth_basis(fig: Figure) -> str | None:
+    """real, nominal or none: how the catalog states the indicator's growth."""
+    code = code_of(fig.label, fig.measure, fig.q.unit)
+    return _column("growth_basis").get(code) if code else None
+
+
 def category(code: str) -> str | None:
     return _column("category").get(code)
 

@@ -13,7 +13,7 @@ import dataclasses
 
 from zhibiao.schema import PERCENT
 from zhibiao.transforms import catalog, lexicon, units
-from zhibiao.transforms.extract.code import category, code_of
+from zhibiao.transforms.extract.code import category, code_of, growth_basis
 from zhibiao.transforms.extract.figure import Clause, Figure
 from zhibiao.transforms.extract.label_text import (
     clean_label,
@@ -573,6 +573,20 @@ def month_on_month_growth(clause: Clause, fig: Figure) -> Figure:
     window = clause.text[max(0, fig.q.start - 8) : fig.q.start]
     cut = max(window.rfind(w) for w in lexicon.words("sequential_cut"))
     if lexicon.regex("sequential").search(window[cut + 1 :]):
+        fig.suffix += suffix
+    return fig
+
+
+@rule("label")
+def real_growth_of_a_nominal_indicator(clause: Clause, fig: Figure) -> Figure:
+    """…增长6.3%，扣除价格因素，实际增长6.1%: the growth after prices is its own series (…实际)
+    unless the catalog states the indicator's growth in real terms already (GDP, value
+    added: 实际增长 is their only growth)."""
+    suffix = lexicon.words("real_growth_suffix")[0]
+    if fig.measure != "growth_pct" or not fig.label or suffix in fig.full_label:
+        return fig
+    window = clause.text[clause_start(clause.text, fig.q.start) : fig.q.start]
+    if lexicon.regex("real_growth").search(window) and growth_basis(fig) != "real":
         fig.suffix += suffix
     return fig
 
