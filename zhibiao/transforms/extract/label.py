@@ -112,7 +112,9 @@ def item_of_a_list(clause: Clause, fig: Figure) -> Figure:
     if fig.group.labels is None:
         distribute(fig.group, [*clause.memory, *clause.own], fig.measure)
     labels = fig.group.labels
-    return _settle(fig, labels[fig.position] if fig.position < len(labels) else "")
+    # 城乡居民人均可支配收入年均分别增长8.2%和10.1%: each item's average (below)
+    label = _without_average(fig, labels[fig.position]) if fig.position < len(labels) else ""
+    return _settle(fig, label)
 
 
 @rule("label")
@@ -128,6 +130,15 @@ def rate_quoted_in_brackets(clause: Clause, fig: Figure) -> Figure:
     return _settle(fig, clean_label(head)) if clean_label(head) else fig
 
 
+def _without_average(fig: Figure, label: str) -> str:
+    """地区生产总值年均增长8%: 年均 is the series' (average_over_years), not the name's."""
+    average = lexicon.words("span_average")[0]
+    if not label.endswith(average):
+        return label
+    fig.flags.add("average")
+    return clean_label(label[: -len(average)])
+
+
 @rule("label")
 def words_before_the_number(clause: Clause, fig: Figure) -> Figure:
     """固定资产投资完成140亿元: the noun phrase before the number, predicate words stripped;
@@ -137,10 +148,7 @@ def words_before_the_number(clause: Clause, fig: Figure) -> Figure:
     label = clean_label(fig.window)
     if fig.measure != "level" and label:
         label = clean_label(lexicon.regex("growth_tail").sub("", label))
-    average = lexicon.words("span_average")[0]
-    if label.endswith(average):  # 地区生产总值年均增长8%: the average is the series' (below)
-        label = clean_label(label[: -len(average)])
-        fig.flags.add("average")
+    label = _without_average(fig, label)
     unit = units.get(fig.q.unit or "")
     fig.label = verb_object(label, unit is not None and unit.dimension == "area")
     return fig
