@@ -203,7 +203,8 @@ def noun_after_a_count(clause: Clause, fig: Figure) -> Figure:
     named_after = bool(after) and _closes_the_clause(clause.text, q.end, after)
     if not label or named_after or _ends_with_verb(window) or took_prior or _only_a_place(label):
         fig.after = after
-        fig.label = after
+        verb = lexicon.regex("beneficiary_verb_end").search(window.strip())
+        fig.label = (verb[0] if verb else "") + after
     return fig
 
 
