@@ -186,6 +186,11 @@ def match_indicator(label: str, unit: str | None = None) -> str | None:
             code = _match(s + suffix)
             if code is not None:
                 break
+    if code is not None and unit and _units()[code] != unit:
+        # 农牧民转移就业12.3万人次: the member of the family counted in the printed unit
+        # (…转移就业人次) is more exact than the one counted in 人
+        exact = _match(s + unit)
+        code = exact if exact is not None and _units()[exact] == unit else code
     if code is not None and not _unit_fits(code, dim):
         return None
     return code
