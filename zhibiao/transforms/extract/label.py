@@ -201,10 +201,13 @@ def noun_after_a_count(clause: Clause, fig: Figure) -> Figure:
     joined = window.strip("".join(lexicon.words("list_edge_joiners")))
     took_prior = bool(clause.own) and clause.own[-1].after in (label, joined)
     named_after = bool(after) and _closes_the_clause(clause.text, q.end, after)
-    if not label or named_after or _ends_with_verb(window) or took_prior or _only_a_place(label):
+    verb = lexicon.regex("beneficiary_verb").search(label)
+    people = after.startswith(tuple(noun for noun, _ in lexicon.mapping("people_without_unit")))
+    if verb and verb.end() == len(label) and (people or verb.start() == 0):
+        fig.after, fig.label = after, verb[0] + after  # 带动50名农牧民: 带动农牧民
+    elif not label or named_after or _ends_with_verb(window) or took_prior or _only_a_place(label):
         fig.after = after
-        verb = lexicon.regex("beneficiary_verb_end").search(window.strip())
-        fig.label = (verb[0] if verb else "") + after
+        fig.label = after
     return fig
 
 
