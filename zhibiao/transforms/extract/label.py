@@ -346,7 +346,8 @@ def attribute_of_the_counted(clause: Clause, fig: Figure) -> Figure:
     own = clause.own
     if _settled(fig) or not fig.label or not own or "borrowed" in fig.flags:
         return fig
-    head, counted = own[0], lexicon.word_set("establishment_units")
+    head, events = own[0], lexicon.word_set("event_units")
+    counted = lexicon.word_set("establishment_units") | events
     if head.q.unit not in counted or not head.label or fig.q.unit in counted or fig.after:
         return fig  # 5个乡、2个镇: counts of other things
     if units.dimension(fig.q.unit) == "money":
@@ -356,6 +357,9 @@ def attribute_of_the_counted(clause: Clause, fig: Figure) -> Figure:
     if head.label in fig.label or fig.label in head.label or catalog.find_regions(fig.label):
         return fig
     joined = head.label + fig.label
+    if head.q.unit in events:
+        fig.label = joined  # 生产安全事故12起，死亡8人: the accidents' deaths, not the population's
+        return fig
     own_code = code_of(fig.label, fig.measure, fig.q.unit)
     head_code = code_of(head.label, head.measure, head.q.unit)
     other_field = bool(own_code and head_code) and category(own_code) != category(head_code)
