@@ -119,18 +119,12 @@ def validate_batch(
         docs_url = gx_context.docs_index(ready.context)
     outcomes = {}
     for d in docs:
-        if not d.figures.empty:
+        reasons, url = {}, None
+        if not d.figures.empty:  # an empty document went through no suite
             d.stats["expectations"] = d.evaluated
-        reasons = _row_reasons(d.batch, d.rows) if not d.figures.empty else {}
+            reasons, url = _row_reasons(d.batch, d.rows), docs_url
         outcomes[d.document_id] = _outcome(
-            d.figures,
-            reasons,
-            d.document,
-            d.document_id,
-            reject_threshold,
-            d.stats,
-            started,
-            docs_url if not d.figures.empty else None,
+            d.figures, reasons, d.document, d.document_id, reject_threshold, d.stats, started, url
         )
     return outcomes
 

@@ -62,9 +62,7 @@ def detect_and_record(
         con.register("detected", found)
         con.execute(_sql("merge"), {"now": now, "run_id": run_id})
         con.unregister("detected")
-        new = con.execute(
-            _sql("new"), {"fps": sorted(set(found["fingerprint"]) - set(was_open["fingerprint"]))}
-        ).df()
+        new = _listed(con, fps=sorted(set(found["fingerprint"]) - set(was_open["fingerprint"])))
         con.commit()
     except BaseException:
         con.rollback()
@@ -72,13 +70,25 @@ def detect_and_record(
     return new
 
 
+def _listed(
+    con: duckdb.DuckDBPyConnection,
+    status: str | None = None,
+    undelivered: bool = False,
+    fps: list[str] | None = None,
+) -> pd.DataFrame:
+    """Alerts in the one order they are listed in (sql/alerts/listed.sql)."""
+    return con.execute(
+        _sql("listed"), {"status": status, "undelivered": undelivered, "fps": fps}
+    ).df()
+
+
 def open_alerts(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    return con.sql(_sql("open")).df()
+    return _listed(con, status="open")
 
 
 def closed_alerts(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """Alerts closed, by a run (the anomaly went away) or by a person (closed_by, close_note)."""
-    return con.sql(_sql("closed")).df()
+    return _listed(con, status="closed")
 
 
 def close(
@@ -116,7 +126,7 @@ def pending_notifications(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     An alert that closed before it could be delivered is not sent: it no longer holds, and its
     successor (if only its values changed) is pending in its place.
     """
-    return con.sql(_sql("pending")).df()
+    return _listed(con, status="open", undelivered=True)
 
 
 def mark_notified(

@@ -25,6 +25,7 @@ from zhibiao.transforms.extract.label_text import (
 )
 from zhibiao.transforms.extract.lists import borrow_label, distribute, has_head
 from zhibiao.transforms.extract.measure import is_rate, predicate
+from zhibiao.transforms.extract.quantities import people_nouns
 from zhibiao.transforms.extract.rules import rule
 from zhibiao.transforms.extract.text import clause_before, clause_start
 
@@ -202,7 +203,7 @@ def noun_after_a_count(clause: Clause, fig: Figure) -> Figure:
     took_prior = bool(clause.own) and clause.own[-1].after in (label, joined)
     named_after = bool(after) and _closes_the_clause(clause.text, q.end, after)
     verb = lexicon.regex("beneficiary_verb").search(label)
-    people = after.startswith(tuple(noun for noun, _ in lexicon.mapping("people_without_unit")))
+    people = after.startswith(tuple(noun for noun, _ in people_nouns()))
     if verb and verb.end() == len(label) and (people or verb.start() == 0):
         fig.after, fig.label = after, verb[0] + after  # 带动50名农牧民: 带动农牧民
     elif not label or named_after or _ends_with_verb(window) or took_prior or _only_a_place(label):

@@ -226,36 +226,41 @@ def _bare_magnitude() -> re.Pattern[str]:
 def money_without_unit(text: str, found: list[Quantity]) -> list[Quantity]:
     """旅游收入三天近五千万: an amount in 元 whose 元 a headline dropped (money_without_unit)."""
     out: list[Quantity] = []
-    magnitudes = dict(lexicon.mapping("magnitudes"))
     money, unit = lexicon.regex("money_without_unit"), lexicon.words("money_unit")[0]
-    for m in _bare_magnitude().finditer(text):
-        if _claimed(found, m.start()) or _followed_by_unit(text, m.end()):
+    for m, value in _unclaimed_magnitudes(text, found):
+        if _followed_by_unit(text, m.end()) or text[m.end() : m.end() + 1].isdigit():
             continue
-        if text[m.end() : m.end() + 1].isdigit() or not money.search(
-            text, clause_start(text, m.start()), m.start()
-        ):
-            continue
-        value = scaled(m[1], magnitudes[m[2]])
-        out.append(Quantity(m.start(), m.end(), value, None, m[1], m[2], unit, False, ""))
+        if money.search(text, clause_start(text, m.start()), m.start()):
+            out.append(Quantity(m.start(), m.end(), value, None, m[1], m[2], unit, False, ""))
     return out
 
 
 def people_without_unit(text: str, found: list[Quantity]) -> list[Quantity]:
     """带动2万农牧民增收: people counted by the noun after the number (people_without_unit)."""
     out: list[Quantity] = []
-    magnitudes = dict(lexicon.mapping("magnitudes"))
-    nouns = lexicon.mapping("people_without_unit")
     bound = lexicon.words("label_after_qualifier")
-    for m in _bare_magnitude().finditer(text):
-        if _claimed(found, m.start()):
-            continue
+    for m, value in _unclaimed_magnitudes(text, found):
         more = text[m.end() : m.end() + 1] in bound  # 1.2万余群众
         end = m.end() + more
-        unit = next((u for noun, u in nouns if text.startswith(noun, end)), None)
+        unit = next((u for noun, u in people_nouns() if text.startswith(noun, end)), None)
         if unit is not None:
-            value = scaled(m[1], magnitudes[m[2]])
             out.append(Quantity(m.start(), end, value, None, m[1], m[2], str(unit), more, ""))
     return out
+
+
+@cache
+def people_nouns() -> tuple[tuple[str, str], ...]:
+    """The nouns that count people after a bare magnitude (万农牧民), with the unit each gives."""
+    return tuple((noun, str(unit)) for noun, unit in lexicon.mapping("people_without_unit"))
+
+
+def _unclaimed_magnitudes(text: str, found: list[Quantity]):
+    """Each bare magnitude (2万, 五千万) no quantity already read holds, with its value: what
+    the fallbacks for a dropped unit start from."""
+    magnitudes = dict(lexicon.mapping("magnitudes"))
+    for m in _bare_magnitude().finditer(text):
+        if not _claimed(found, m.start()):
+            yield m, scaled(m[1], magnitudes[m[2]])
 
 
 def _claimed(found: list[Quantity], pos: int) -> bool:
