@@ -62,6 +62,8 @@ def _share_affixes(items: list[str]) -> list[str]:
     head = None
     if not ordinals:
         head = next((h for h in lexicon.words("head_nouns") if items[-1].endswith(h)), None)
+    if head == items[-1]:
+        head = None  # 旅游人数和收入: a bare head is an item of its own (_topic_prefix)
     if head is None:
         head = _parallel_head(items)  # 小学、初中、高中在校生 -> …在校生
     out = list(items)
@@ -70,7 +72,7 @@ def _share_affixes(items: list[str]) -> list[str]:
     first = out[0]
     for j in range(1, len(out)):
         prefix = _shared_prefix(first, out[j]) or _rate_prefix(first, out[j])
-        prefix = prefix or _per_head(first, out[j])
+        prefix = prefix or _per_head(first, out[j]) or _topic_prefix(first, out[j])
         if prefix:
             out[j] = prefix + out[j]
     return out
@@ -81,6 +83,17 @@ def _per_head(first: str, other: str) -> str:
     per = lexicon.regex("per_head_prefix")
     m = per.match(first)
     return m[0] if m and not per.match(other) else ""
+
+
+def _topic_prefix(first: str, other: str) -> str:
+    """旅游接待人次和收入, 规模以上工业企业营业收入和利润总额: an item that names no indicator
+    alone takes the longest part of the first item's start that makes it one (旅游收入)."""
+    if catalog.match_indicator(other):
+        return ""
+    for end in range(len(first) - 1, 0, -1):
+        if catalog.match_indicator(first[:end] + other):
+            return first[:end]
+    return ""
 
 
 def _rate_prefix(first: str, other: str) -> str:
