@@ -23,7 +23,7 @@ from zhibiao.transforms.extract.label_text import (
     unquoted,
     verb_object,
 )
-from zhibiao.transforms.extract.lists import borrow_label, distribute, has_head
+from zhibiao.transforms.extract.lists import borrow_label, distribute, has_head, topic_prefix
 from zhibiao.transforms.extract.measure import is_rate, predicate
 from zhibiao.transforms.extract.quantities import people_nouns
 from zhibiao.transforms.extract.rules import rule
@@ -313,7 +313,10 @@ def generic_label_takes_its_noun(clause: Clause, fig: Figure) -> Figure:
     if named:  # 开复工554个，开工率102.8%，完成投资52.1亿元: a rate owns no investment
         if named[-1].label.endswith(fig.label):
             return fig  # 单日最高销售额86万元，累计销售额230万元: another kind of that amount
-        fig.label = _joined(named[-1].label, fig.label)
+        noun = named[-1].label
+        if fig.label in lexicon.word_set("stock_totals"):
+            noun = _without_addition(noun)  # 新增市场主体…，总数达到…: the entities that exist
+        fig.label = _joined(noun, fig.label)
         return fig
     subject = clause_before(clause.text, fig.lo)
     subject = subject.rsplit(lexicon.words("generic_subject_separator")[0], 1)[-1]
@@ -321,6 +324,14 @@ def generic_label_takes_its_noun(clause: Clause, fig: Figure) -> Figure:
     if 2 <= len(subject) <= 16:  # “十三五”期间，累计完成投资: a period is no subject
         fig.label = subject + fig.label
     return fig
+
+
+def _without_addition(label: str) -> str:
+    """新增市场主体 -> 市场主体: the noun an addition word (catalog_flow_only_words) adds to."""
+    for word in sorted(lexicon.words("catalog_flow_only_words"), key=len, reverse=True):
+        if label.startswith(word) and len(label) - len(word) >= 2:
+            return label[len(word) :]
+    return label
 
 
 @rule("label")
@@ -722,4 +733,33 @@ def share_left_open_takes_its_noun(clause: Clause, fig: Figure) -> Figure:
         fig.label = fig.label + lexicon.words("share_noun")[0]
     else:
         fig.label = fig.label[: share.start()] + lexicon.words("share_label")[0]
+    return fig
+
+
+@rule("label")
+def subject_of_the_figure_before(clause: Clause, fig: Figure) -> Figure:
+    """规上工业企业实现营业收入180.5亿元…；实现利润总额25.6亿元: a name that is no indicator
+    alone is said of the subject of the figure before it, when that makes it one (规上工业企业
+    利润总额). Only the catalog decides: an unknown name keeps what it says, and a part without
+    a figure between them names a subject of its own."""
+    previous = _previous(clause)
+    if _settled(fig) or not fig.label or not previous or "borrowed" in fig.flags:
+        return fig
+    prior = previous[-1].label
+    if not prior or prior == fig.label:
+        return fig
+    before = clause_before(clause.text, fig.lo)
+    if before and not any(ch.isdigit() for ch in before):
+        return fig  # 其他营利性服务业延续…态势，实现营业收入…: a part with no figure names the subject
+    own = code_of(fig.label, fig.measure, fig.q.unit)
+    if own:  # 农村居民人均可支配收入…；人均消费支出…: the group named once
+        groups = lexicon.words("residence_subjects")
+        group = next((g for g in groups if prior.startswith(g)), None)
+        if group and not fig.label.startswith(groups):
+            code = code_of(group + fig.label, fig.measure, fig.q.unit)
+            fig.label = group + fig.label if code not in (None, own) else fig.label
+        return fig
+    prefix = topic_prefix(prior, fig.label, fig.q.unit)
+    if prefix:
+        fig.label = prefix + fig.label
     return fig

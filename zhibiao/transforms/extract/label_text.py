@@ -69,9 +69,10 @@ def clean_label(text: str) -> str:
         m = opening.match(text)
         if m and len(text) > m.end() + 1:
             text, changed = text[m.end() :], True
-        m = lexicon.regex("label_adverb_prefix").match(text)
-        if m and m.end() and len(text) > m.end() + 1:
-            text, changed = text[m.end() :], True
+        for prefix in ("label_adverb_prefix", "label_scope_prefix"):  # 全地区实现…
+            m = lexicon.regex(prefix).match(text)
+            if m and m.end() and len(text) > m.end() + 1:
+                text, changed = text[m.end() :], True
         m = lexicon.regex("growth_up_bare").search(text)
         if m and m.start() > 1:
             text, changed = text[: m.start()], True

@@ -72,7 +72,7 @@ def _share_affixes(items: list[str]) -> list[str]:
     first = out[0]
     for j in range(1, len(out)):
         prefix = _shared_prefix(first, out[j]) or _rate_prefix(first, out[j])
-        prefix = prefix or _per_head(first, out[j]) or _topic_prefix(first, out[j])
+        prefix = prefix or _per_head(first, out[j]) or topic_prefix(first, out[j])
         if prefix:
             out[j] = prefix + out[j]
     return out
@@ -85,13 +85,13 @@ def _per_head(first: str, other: str) -> str:
     return m[0] if m and not per.match(other) else ""
 
 
-def _topic_prefix(first: str, other: str) -> str:
-    """旅游接待人次和收入, 规模以上工业企业营业收入和利润总额: an item that names no indicator
-    alone takes the longest part of the first item's start that makes it one (旅游收入)."""
-    if catalog.match_indicator(other):
+def topic_prefix(first: str, other: str, unit: str | None = None) -> str:
+    """旅游接待人次和收入, 规模以上工业企业营业收入和利润总额: a name that names no indicator
+    alone takes the longest part of the first name's start that makes it one (旅游收入)."""
+    if catalog.match_indicator(other, unit):
         return ""
     for end in range(len(first) - 1, 0, -1):
-        if catalog.match_indicator(first[:end] + other):
+        if catalog.match_indicator(first[:end] + other, unit):
             return first[:end]
     return ""
 

@@ -84,6 +84,11 @@ def _or_same(m: re.Match, suffix: str) -> str:
     return m[0] if digits is None else digits + suffix
 
 
+@cache
+def _one() -> str:
+    return next(k for k, v in lexicon.mapping("numeral_digits") if v == 1)
+
+
 def _amount(m: re.Match) -> str:
     """五千万 -> 5000万: the digits before the last 万/亿, which stays as the magnitude."""
     numeral, big = m[1][:-1], m[1][-1]
@@ -94,7 +99,11 @@ def _amount(m: re.Match) -> str:
 def _counted(m: re.Match) -> str:
     numeral = m[1]
     p = _patterns()
-    if not p["places"].search(numeral) or numeral[0] in lexicon.word_set("numeral_big_places"):
+    big = lexicon.word_set("numeral_big_places")
+    if not p["places"].search(numeral) or numeral[0] in big:
         return m[0]
+    implied = numeral[0] in lexicon.word_set("numeral_implied_one")
+    if implied and numeral[1:] and set(numeral[1:]) <= big:
+        numeral = _one() + numeral  # 超百亿元: one hundred 亿 (numeral_implied_one)
     digits = _to_digits(numeral)
     return m[0] if digits is None else digits + (m[2] or "")
