@@ -750,7 +750,7 @@ def subject_of_the_figure_before(clause: Clause, fig: Figure) -> Figure:
         return fig
     before = clause_before(clause.text, fig.lo)
     if before and not any(ch.isdigit() for ch in before):
-        return fig  # 其他营利性服务业延续…态势，实现营业收入…: a part with no figure names the subject
+        return fig  # 其他营利性服务业延续…，实现营业收入…: that part names the subject
     own = code_of(fig.label, fig.measure, fig.q.unit)
     if own:  # 农村居民人均可支配收入…；人均消费支出…: the group named once
         groups = lexicon.words("residence_subjects")
