@@ -23,7 +23,13 @@ from zhibiao.transforms.extract.label_text import (
     unquoted,
     verb_object,
 )
-from zhibiao.transforms.extract.lists import borrow_label, distribute, has_head, topic_prefix
+from zhibiao.transforms.extract.lists import (
+    attribute_suffix,
+    borrow_label,
+    distribute,
+    has_head,
+    topic_prefix,
+)
 from zhibiao.transforms.extract.measure import is_rate, predicate
 from zhibiao.transforms.extract.quantities import people_nouns
 from zhibiao.transforms.extract.rules import rule
@@ -740,8 +746,9 @@ def share_left_open_takes_its_noun(clause: Clause, fig: Figure) -> Figure:
 def subject_of_the_figure_before(clause: Clause, fig: Figure) -> Figure:
     """规上工业企业实现营业收入180.5亿元…；实现利润总额25.6亿元: a name that is no indicator
     alone is said of the subject of the figure before it, when that makes it one (规上工业企业
-    利润总额). Only the catalog decides: an unknown name keeps what it says, and a part without
-    a figure between them names a subject of its own."""
+    利润总额); a part in the whole's unit is measured as the whole is (民用汽车保有量…，其中私人
+    汽车10.2万辆: 私人汽车保有量). Only the catalog decides: an unknown name keeps what it says,
+    and a part without a figure between them names a subject of its own."""
     previous = _previous(clause)
     if _settled(fig) or not fig.label or not previous or "borrowed" in fig.flags:
         return fig
@@ -762,4 +769,6 @@ def subject_of_the_figure_before(clause: Clause, fig: Figure) -> Figure:
     prefix = topic_prefix(prior, fig.label, fig.q.unit)
     if prefix:
         fig.label = prefix + fig.label
+    elif units.dimension(previous[-1].q.unit) == units.dimension(fig.q.unit):
+        fig.label += attribute_suffix(prior, fig.label, fig.q.unit)  # 其中私人汽车…辆
     return fig

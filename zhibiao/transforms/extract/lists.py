@@ -96,6 +96,17 @@ def topic_prefix(first: str, other: str, unit: str | None = None) -> str:
     return ""
 
 
+def attribute_suffix(whole: str, part: str, unit: str | None = None) -> str:
+    """民用汽车保有量 / 私人汽车, 公路通车里程 / 高速公路: a part that names no indicator alone
+    takes the shortest end of the whole's name that makes it one (保有量, 里程)."""
+    if catalog.match_indicator(part, unit):
+        return ""
+    for start in range(len(whole) - 1, 0, -1):
+        if catalog.match_indicator(part + whole[start:], unit):
+            return whole[start:]
+    return ""
+
+
 def _rate_prefix(first: str, other: str) -> str:
     """行政村道路通达率、通畅率: a bare rate after a rate of its size shares what the first
     one's rate is of (行政村道路通畅率)."""
