@@ -22,6 +22,8 @@ def _before(window: str) -> str | None:
 
 
 def _after(clause: Clause, end: int) -> str | None:
+    aside = lexicon.regex("unit_aside").match(clause.text[end:])
+    end += aside.end() if aside else 0  # 400万头（只、匹）左右
     after = clause.text[end : end + 2]
     for word, qualifier in lexicon.mapping("qualifier_after"):
         if after.startswith(word):
