@@ -319,6 +319,13 @@ def generic_label_takes_its_noun(clause: Clause, fig: Figure) -> Figure:
     if named:  # 开复工554个，开工率102.8%，完成投资52.1亿元: a rate owns no investment
         if named[-1].label.endswith(fig.label):
             return fig  # 单日最高销售额86万元，累计销售额230万元: another kind of that amount
+        attribute = lexicon.regex("subject_attribute_end").search(named[-1].label)
+        if (
+            attribute
+            and attribute.start() > 0
+            and fig.label in lexicon.word_set("subject_attributes")
+        ):
+            return fig  # 茶叶种植面积…，产值…: the subject's other attribute (below), 茶叶产值
         noun = named[-1].label
         if fig.label in lexicon.word_set("stock_totals"):
             noun = _without_addition(noun)  # 新增市场主体…，总数达到…: the entities that exist
