@@ -110,9 +110,12 @@ class Visit:
         self.page.goto(path.resolve().as_uri())
 
     def screenshot(self, path: Path, capsys) -> None:
+        """Kept under pytest's tmp dir; ZHIBIAO_SHOW_SCREENSHOTS=1 prints where, so that a
+        passing `make test` prints nothing but its result."""
         self.page.screenshot(path=str(path), full_page=True)
-        with capsys.disabled():
-            print(f"\nscreenshot: {path}")
+        if os.environ.get("ZHIBIAO_SHOW_SCREENSHOTS"):
+            with capsys.disabled():
+                print(f"\nscreenshot: {path}")
 
 
 def _page_of(report: Path, index_html: str, name: str) -> Path:
