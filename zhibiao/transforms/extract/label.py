@@ -237,6 +237,7 @@ def _unitless_subject(clause: Clause, lo: int) -> str:
     """The indicator of the clause before, when it stated a number without a unit, or when
     it is an indicator's name alone, the topic of the clause (城乡居民收入比，由2018年的…)."""
     before = clause_before(clause.text, lo)
+    before = lexicon.regex("verdict_after_the_indicator").sub("", before)  # …增速由负转正
     digit = next((i for i, c in enumerate(before) if c.isdigit()), None)
     if digit is not None:
         return clean_label(before[:digit])
@@ -267,9 +268,17 @@ def label_of_the_figure_before(clause: Clause, fig: Figure) -> Figure:
     if _settled(fig) or fig.label or not previous:
         return fig
     suffix = lexicon.words("change_suffix")[0]
-    rated = [f for f in previous if f.measure != "pp_change" and not f.label.endswith(suffix)]
+    rated = [
+        f
+        for f in previous
+        if f.measure != "pp_change"
+        and not f.label.endswith(suffix)
+        and "plan_share" not in f.flags  # 完成年度预算的52.3%，同比增长6.8%: the revenue's growth
+    ]
     prior = (rated or previous)[-1]
     fig.label = prior.label
+    if not rated and prior.label.endswith(suffix) and len(prior.label) > len(suffix):
+        fig.label = prior.label[: -len(suffix)]  # 较上年增产1.2万吨，增长3.1%: the output's growth
     fig.flags.add("borrowed")
     plan = lexicon.regex("annual_plan_amount").search(prior.label)
     at = previous.index(prior)
@@ -429,6 +438,7 @@ def share_of_the_figure_before(clause: Clause, fig: Figure) -> Figure:
         said = clause.text[clause_start(clause.text, fig.q.start) : fig.q.start]
         particle = len(fig.label) - m.end("plan")  # 完成年度计划的 -> 完成年度计划
         fig.label = previous[-1].label + said[: len(said) - particle]
+        fig.flags.add("plan_share")  # not what a growth after it is of (label_of_the_figure_before)
     return fig
 
 

@@ -68,7 +68,7 @@ def _share_affixes(items: list[str]) -> list[str]:
         head = _parallel_head(items)  # 小学、初中、高中在校生 -> …在校生
     out = list(items)
     if head:
-        out = [i if i.endswith(head) or _headed(i) else i + head for i in out[:-1]] + [out[-1]]
+        out = [i if _keeps_its_head(i, head) else i + head for i in out[:-1]] + [out[-1]]
     first = out[0]
     for j in range(1, len(out)):
         prefix = _shared_prefix(first, out[j]) or _rate_prefix(first, out[j])
@@ -76,6 +76,14 @@ def _share_affixes(items: list[str]) -> list[str]:
         if prefix:
             out[j] = prefix + out[j]
     return out
+
+
+def _keeps_its_head(item: str, head: str) -> bool:
+    """旅游接待人次、旅游收入: an item that names an indicator alone, which the shared head would
+    unmake (旅游接待人次收入), keeps its own; 粮食 of 粮食、蔬菜产量 takes 产量."""
+    if item.endswith(head) or _headed(item):
+        return True
+    return bool(catalog.match_indicator(item)) and not catalog.match_indicator(item + head)
 
 
 def _per_head(first: str, other: str) -> str:

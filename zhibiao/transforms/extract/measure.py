@@ -11,6 +11,7 @@ from zhibiao.schema import PERCENT, PP_UNIT, TIMES_UNIT
 from zhibiao.transforms import lexicon, units
 from zhibiao.transforms.extract.figure import Clause, Figure
 from zhibiao.transforms.extract.rules import rule
+from zhibiao.transforms.extract.text import clause_before
 
 
 def predicate(fig: Figure) -> str:
@@ -163,6 +164,23 @@ def percent_after_growth_is_growth(clause: Clause, fig: Figure) -> Figure:
         return fig
     words = _words(predicate(fig))
     return fig.set(measure="growth_pct", sign=_sign(words)) if _changed(words) else fig
+
+
+@rule("measure")
+def growth_rate_reached(clause: Clause, fig: Figure) -> Figure:
+    """…增速由负转正，达到3.2% / …增速较一季度提高2.5个百分点，达到8.7%: a percent the part
+    only reaches, after a part about an indicator's 增速, is that growth rate."""
+    if fig.q.unit != PERCENT or fig.group is not None:
+        return fig
+    pattern = lexicon.regex("growth_rate_reached")
+    reach = pattern.fullmatch(fig.window.strip())
+    if not (fig.window.strip() == "" or (reach and reach["reach"])):
+        return fig
+    before = clause_before(clause.text, fig.lo)
+    rate = next((m for m in pattern.finditer(before) if m["rate"]), None)
+    if rate is None or any(c.isdigit() for c in before[: rate.start()]):
+        return fig
+    return fig.set(measure="growth_pct")
 
 
 @rule("measure")
