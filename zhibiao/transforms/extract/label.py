@@ -780,8 +780,8 @@ def subject_of_the_figure_before(clause: Clause, fig: Figure) -> Figure:
         groups = lexicon.words("residence_subjects")
         group = next((g for g in groups if prior.startswith(g)), None)
         if group and not fig.label.startswith(groups):
-            code = code_of(group + fig.label, fig.measure, fig.q.unit)
-            fig.label = group + fig.label if code not in (None, own) else fig.label
+            if code_of(group + fig.label, fig.measure, fig.q.unit) not in (None, own):
+                fig.label = group + fig.label
         return fig
     prefix = topic_prefix(prior, fig.label, fig.q.unit)
     if prefix:

@@ -96,23 +96,23 @@ def _per_head(first: str, other: str) -> str:
 def topic_prefix(first: str, other: str, unit: str | None = None) -> str:
     """旅游接待人次和收入, 规模以上工业企业营业收入和利润总额: a name that names no indicator
     alone takes the longest part of the first name's start that makes it one (旅游收入)."""
-    if catalog.match_indicator(other, unit):
-        return ""
-    for end in range(len(first) - 1, 0, -1):
-        if catalog.match_indicator(first[:end] + other, unit):
-            return first[:end]
-    return ""
+    starts = (first[:end] for end in range(len(first) - 1, 0, -1))
+    return _completion(other, starts, lambda start: start + other, unit)
 
 
 def attribute_suffix(whole: str, part: str, unit: str | None = None) -> str:
     """民用汽车保有量 / 私人汽车, 公路通车里程 / 高速公路: a part that names no indicator alone
     takes the shortest end of the whole's name that makes it one (保有量, 里程)."""
-    if catalog.match_indicator(part, unit):
+    ends = (whole[start:] for start in range(len(whole) - 1, 0, -1))
+    return _completion(part, ends, lambda end: part + end, unit)
+
+
+def _completion(name: str, pieces, joined, unit: str | None) -> str:
+    """The first piece that makes a name the catalog does not know one that it does; "" when
+    the name is an indicator already or no piece helps. Only the catalog decides."""
+    if catalog.match_indicator(name, unit):
         return ""
-    for start in range(len(whole) - 1, 0, -1):
-        if catalog.match_indicator(part + whole[start:], unit):
-            return whole[start:]
-    return ""
+    return next((p for p in pieces if catalog.match_indicator(joined(p), unit)), "")
 
 
 def _rate_prefix(first: str, other: str) -> str:
