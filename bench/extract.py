@@ -19,7 +19,7 @@ sys.path.insert(0, str(ROOT))
 from bench._corpus import real_documents, varied_texts  # noqa: E402
 from bench._timing import Report, Result, measure  # noqa: E402
 from zhibiao.transforms.decode import decode  # noqa: E402
-from zhibiao.transforms.extract import extract_figures  # noqa: E402
+from zhibiao.transforms.extract import extract_rows, figures_frame  # noqa: E402
 
 MB = float(os.environ.get("ZHIBIAO_BENCH_MB", "5"))
 REPEAT = int(os.environ.get("ZHIBIAO_BENCH_REPEAT", "3"))  # a 5 MB extraction is ~1 minute
@@ -42,10 +42,11 @@ def main() -> int:
     figures = [0]
 
     def extract() -> None:
-        figures[0] = sum(len(extract_figures(text)) for text in texts)
+        # rows per document, one frame at the end: what a run over many documents does
+        figures[0] = len(figures_frame([row for text in texts for row in extract_rows(text)]))
 
     floor_t = measure(floor, REPEAT)
-    extract_t = measure(extract, REPEAT, warmup=lambda: [extract_figures(t) for t in texts[:80]])
+    extract_t = measure(extract, REPEAT, warmup=lambda: [extract_rows(t) for t in texts[:80]])
     report.add(
         Result(
             f"extract, {size / 1e6:.1f} MB of varied releases ({len(texts)} documents)",

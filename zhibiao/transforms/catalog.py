@@ -11,6 +11,7 @@ import ahocorasick
 import pandas as pd
 
 from zhibiao.transforms import lexicon, units
+from zhibiao.transforms.memo import per_document
 
 DATA = Path(__file__).parent / "data"
 
@@ -134,6 +135,7 @@ def _match(s: str) -> str | None:
     return None
 
 
+@lru_cache(maxsize=1024)
 def _dimension(unit: str | None) -> str | None:
     """The dimension of a unit as printed or in base form (万千瓦 and 千瓦 are power)."""
     if not unit:
@@ -166,6 +168,7 @@ def _unit_fits(code: str, dim: str | None) -> bool:
     return expected == dim
 
 
+@per_document
 def match_indicator(label: str, unit: str | None = None) -> str | None:
     """The catalog code a label names, or None when that is not certain.
 

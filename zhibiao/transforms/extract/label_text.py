@@ -8,6 +8,7 @@ a comparison base, a qualifier) is stripped by the label_* entries of the lexico
 from __future__ import annotations
 
 from zhibiao.transforms import lexicon
+from zhibiao.transforms.memo import per_document
 
 _MAX_LABEL = 24
 
@@ -42,6 +43,7 @@ def _junk(text: str) -> str:
     return lexicon.regex("label_junk").sub("", text)
 
 
+@per_document
 def clean_label(text: str) -> str:
     """Strip predicate words at the end and opening verbs at the front."""
     opened = max(text.rfind(b) for b in lexicon.words("unclosed_aside"))

@@ -8,11 +8,11 @@ else the document.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
 
 import cn2an
 
 from zhibiao.transforms import lexicon
+from zhibiao.transforms.memo import per_document
 
 
 @dataclass(frozen=True)
@@ -196,13 +196,7 @@ def find_periods(sentence: str) -> list[PeriodMention]:
     return list(_periods_of(sentence))  # the context and the clause stage both ask: read once
 
 
-def new_document() -> None:
-    """Forget the sentences of the last document: the cache serves one document's two
-    readings of each sentence, not repeats across documents (a benchmark would flatter)."""
-    _periods_of.cache_clear()
-
-
-@lru_cache(maxsize=4096)
+@per_document  # the context and the clause stage read each sentence
 def _periods_of(sentence: str) -> tuple[PeriodMention, ...]:
     taken: list[tuple[int, int]] = []
     found: list[PeriodMention] = _spans(sentence, taken)

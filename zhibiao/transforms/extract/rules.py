@@ -43,6 +43,7 @@ class Rule:
 
 _REGISTRY: dict[str, list[Rule]] = {s: [] for s in STAGES}
 _DISABLED: set[str] = set()
+_ACTIVE: dict[str, tuple[tuple[Rule, ...], tuple[Rule, ...], tuple[Rule, ...]]] = {}
 
 
 def rule(stage: str, refines: bool = False) -> Callable[[Callable], Callable]:
@@ -59,13 +60,29 @@ def rule(stage: str, refines: bool = False) -> Callable[[Callable], Callable]:
         if any(r.name == name for rules in _REGISTRY.values() for r in rules):
             raise ValueError(f"two rules named {name!r}")
         _REGISTRY[stage].append(Rule(stage, name, fn, (fn.__doc__ or "").strip(), refines))
+        _ACTIVE.clear()
         return fn
 
     return register
 
 
 def rules(stage: str) -> list[Rule]:
-    return [r for r in _REGISTRY[stage] if r.name not in _DISABLED]
+    return list(_active(stage)[0])
+
+
+def _active(stage: str) -> tuple[tuple[Rule, ...], tuple[Rule, ...], tuple[Rule, ...]]:
+    """(every enabled rule, the deciding ones, the refining ones) of a stage. Kept until a
+    rule is registered or switched off: the stages ask for them about 30 times a figure."""
+    found = _ACTIVE.get(stage)
+    if found is None:
+        enabled = tuple(r for r in _REGISTRY[stage] if r.name not in _DISABLED)
+        found = (
+            enabled,
+            tuple(r for r in enabled if not r.refines),
+            tuple(r for r in enabled if r.refines),
+        )
+        _ACTIVE[stage] = found
+    return found
 
 
 def all_rules() -> list[Rule]:
@@ -79,17 +96,19 @@ def disabled(*names: str) -> Iterator[None]:
     if unknown:
         raise KeyError(f"no such rules: {sorted(unknown)}")
     _DISABLED.update(names)
+    _ACTIVE.clear()
     try:
         yield
     finally:
         _DISABLED.difference_update(names)
+        _ACTIVE.clear()
 
 
 def decide(stage: str, clause, figure):
     """Run a deciding stage: the first rule that sets the field wins, then the refining
     rules adjust what it decided."""
     field = DECIDES[stage]
-    deciding = [r for r in rules(stage) if not r.refines]
+    _, deciding, refining = _active(stage)
     for r in deciding:
         figure = r.fn(clause, figure)
         if getattr(figure, field) is not None:
@@ -97,12 +116,11 @@ def decide(stage: str, clause, figure):
             break
     else:
         raise LookupError(f"no {stage} rule decided {figure!r}")
-    for r in rules(stage):
-        if r.refines:
-            before = getattr(figure, field)
-            figure = r.fn(clause, figure)
-            if getattr(figure, field) != before:
-                figure.trace.append(r.name)
+    for r in refining:
+        before = getattr(figure, field)
+        figure = r.fn(clause, figure)
+        if getattr(figure, field) != before:
+            figure.trace.append(r.name)
     return figure
 
 
@@ -111,22 +129,26 @@ def refine(stage: str, clause, figure, field: str) -> list:
     list: one figure distributed over several (one growth for two indicators), each of which
     goes on through the rules after it."""
     figures = [figure]
-    for r in rules(stage):
+    for r in _active(stage)[0]:
         out = []
         for fig in figures:
             before = getattr(fig, field)
             result = r.fn(clause, fig)
-            for one in result if isinstance(result, list) else [result]:
-                if getattr(one, field) != before or isinstance(result, list):
+            if type(result) is list:
+                for one in result:
                     one.trace.append(r.name)
-                out.append(one)
+                out.extend(result)
+            else:
+                if getattr(result, field) != before:
+                    result.trace.append(r.name)
+                out.append(result)
         figures = out
     return figures
 
 
 def admit(clause, candidate):
     """Run the admitting stage: a candidate refused by any rule is no quantity."""
-    for r in rules("quantity"):
+    for r in _active("quantity")[0]:
         if r.fn(clause, candidate) is None:
             return None
     return candidate

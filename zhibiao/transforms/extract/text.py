@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from zhibiao.transforms import lexicon
+from zhibiao.transforms.memo import per_document
 
 
+@per_document
 def clause_start(text: str, pos: int) -> int:
     """Where the clause holding `pos` starts: after the last clause break before it that is
     not inside a bracketed aside closed before `pos` (2.95亿元（人民币，下同）增长到…: the
