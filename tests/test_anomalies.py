@@ -58,9 +58,9 @@ def insert_staged(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(COPY.format(extra=SERIES_KIND if "series_kind" in cols else ""))
     con.execute("delete from fx_observations")
     if "is_latest" in cols:  # the loader's latest flags, by its own SQL, over every series
+        con.execute(load_sql("number_series"))
         con.execute(
-            "create or replace temp table _zb_keys as select distinct indicator_code, "
-            "series_label, region, period, measure, series_kind from observations"
+            "create or replace temp table _zb_keys as select distinct series_id from observations"
         )
         con.execute(load_sql("intervals"))
         con.execute(load_sql("apply_intervals"))

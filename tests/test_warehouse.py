@@ -164,6 +164,41 @@ def test_an_estimate_revised_by_a_bulletin_shows_both_vintages(con):
     assert closed == [("2024-04-25",), ("2024-04-25",)]
 
 
+def test_each_series_is_numbered_once_in_the_order_it_was_first_published(con):
+    load(con, *GWR_2023)
+    load(con, *GWR_2024)
+    load(con, *BULLETIN_2023)
+    load(con, *GWR_2024)  # loaded before: nothing numbered again
+    series = con.execute(
+        "select series_id, indicator_code, period, measure, series_kind, "
+        "first_published_on::varchar from series order by series_id"
+    ).fetchall()
+    assert series == [
+        (1, "cpi", "2023", "growth_pct", "target", "2023-01-12"),
+        (2, "gdp", "2023", "growth_pct", "target", "2023-01-12"),
+        (3, "retail_sales", "2023", "growth_pct", "target", "2023-01-12"),
+        (4, "gdp", "2023", "growth_pct", "stated", "2024-01-15"),
+        (5, "gdp", "2023", "level", "stated", "2024-01-15"),
+        (6, "retail_sales", "2022", "level", "derived", "2024-01-15"),
+        (7, "retail_sales", "2023", "growth_pct", "stated", "2024-01-15"),
+        (8, "retail_sales", "2023", "level", "stated", "2024-01-15"),
+        (9, "cpi", "2023", "growth_pct", "stated", "2024-04-25"),
+    ]
+    # every row, derived ones too, carries the id of its own key; a revision is the same series
+    off_key = con.execute(
+        "select count(*) from observations as o left join series as s using (series_id) "
+        "where s.series_id is null or (o.indicator_code, o.series_label, o.region, o.period, "
+        "o.measure, o.series_kind) is distinct from (s.indicator_code, s.series_label, "
+        "s.region, s.period, s.measure, s.series_kind)"
+    ).fetchone()
+    assert off_key == (0,)
+    gdp_level = con.execute(
+        "select distinct series_id from observations "
+        "where indicator_code = 'gdp' and period = '2023' and measure = 'level'"
+    ).fetchall()
+    assert gdp_level == [(5,)]
+
+
 def test_a_restatement_adds_provenance_but_closes_nothing(con):
     load(con, *GWR_2024)
     load(con, *BULLETIN_2023)
@@ -511,13 +546,14 @@ def test_is_latest_matches_the_rule_it_caches(con):
         """
         select count(*) from observations o
         full join (
-            select observation_id from observations where realtime_end is null
+            select o.observation_id from observations as o
+            left join documents as d on d.document_id = o.document_id
+            where o.realtime_end is null
             qualify row_number() over (
-                partition by indicator_code, series_label, region, period, measure,
-                             series_kind
-                order by published_on desc,
-                         same_day_rank(status, learned_at(document_id), document_id, value)
-                         desc) = 1
+                partition by o.series_id
+                order by o.published_on desc,
+                         same_day_rank(o.status, d.fetched_at, o.document_id, o.value) desc
+            ) = 1
         ) w using (observation_id)
         where o.is_latest <> (w.observation_id is not null)
         """

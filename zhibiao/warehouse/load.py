@@ -36,6 +36,7 @@ __all__ = [
     "fail_run",
     "finish_run",
     "load_document",
+    "number_series",
     "record_document",
     "record_quarantine",
     "refused_by_reason",
@@ -132,6 +133,7 @@ def _load(
     written = {"document_id": doc, "published_on": pub, "extractor_version": extractor_version}
     inserted = _count(con.execute(load_sql("insert_stated"), written))
     derived = _insert_derived(con, written)
+    number_series(con)
     closed = _recompute_intervals(con, doc)
     unchanged = _count(con.execute(load_sql("count_unchanged"), {"document_id": doc}))
     return LoadResult(inserted=inserted, unchanged=unchanged, closed=closed, derived=derived)
@@ -159,6 +161,13 @@ def _recompute_forgotten(con: duckdb.DuckDBPyConnection) -> None:
 def _insert_derived(con: duckdb.DuckDBPyConnection, written: dict[str, Any]) -> int:
     """Derived figures from the staged ones (a separate step so a test can fail it)."""
     return _count(con.execute(load_sql("insert_derived"), written))
+
+
+def number_series(con: duckdb.DuckDBPyConnection) -> None:
+    """Give every row without one its series_id, numbering the series new to the warehouse
+    (sql/load/number_series.sql); in a load, after both inserts, so that derived rows are
+    numbered too."""
+    con.execute(load_sql("number_series"))
 
 
 def _recompute_intervals(con: duckdb.DuckDBPyConnection, document_id: str) -> int:

@@ -129,6 +129,8 @@ def apply_schema(con: duckdb.DuckDBPyConnection) -> list[SqlFile]:
                     "checksum": migration.checksum,
                 },
             )
+        # rows of a warehouse made before 009 get their series ids; a no-op otherwise
+        con.execute(load_sql("number_series"))
         con.execute("\n".join(f.text for f in view_files()))
         con.execute(dictionary.comment_sql(con))
         # a hex digest, formatted in: a macro's body cannot take a bound parameter

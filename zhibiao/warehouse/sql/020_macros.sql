@@ -6,16 +6,14 @@
 create or replace macro status_rank(status) as
     case status when 'actual' then 3 when 'preliminary' then 2 when 'estimate' then 1 else 0 end;
 
--- When zhibiao learned a document: on one publication date and status, the document
--- fetched last (a same-day correction) is the newer vintage.
-create or replace macro learned_at(doc) as
-    (select max(fetched_at) from documents where document_id = doc);
-
 -- The best vintage among the rows of one series published on one date, as one sort key
 -- (order by published_on desc, same_day_rank(...) desc): the higher status, then the
--- document fetched last (a fetch time unknown ranks lowest), then document_id and value,
--- which only make the pick deterministic. The one definition read by the loader's is_latest
--- (load/intervals.sql), observations_as_of and revisions.
+-- document fetched last (a same-day correction is the newer vintage; a fetch time unknown
+-- ranks lowest), then document_id and value, which only make the pick deterministic. The
+-- one definition read by the loader's is_latest (load/intervals.sql), observations_as_of
+-- and revisions. fetched_at is documents.fetched_at, by a join on document_id: as a
+-- correlated lookup per row it kept DuckDB from pushing an analyst's filter below the
+-- window (the as-of query of one series in 10M rows: 131 ms, against 7 ms with the join).
 create or replace macro same_day_rank(status, fetched_at, document_id, value) as
     {'status': status_rank(status),
      'fetched_at': coalesce(fetched_at, timestamp '0001-01-01'),

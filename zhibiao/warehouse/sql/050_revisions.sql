@@ -9,13 +9,14 @@
 -- own pairing of vintages. Names beside the codes come last (025_names.sql).
 create or replace view revisions as
 with vintages as (
-    select *
-    from observations
-    where series_kind <> 'derived'
+    select o.*
+    from observations as o
+    left join documents as d on d.document_id = o.document_id
+    where o.series_kind <> 'derived'
     qualify row_number() over (
-        partition by indicator_code, series_label, region, period, measure, series_kind,
-                     published_on
-        order by same_day_rank(status, learned_at(document_id), document_id, value) desc
+        partition by o.indicator_code, o.series_label, o.region, o.period, o.measure,
+                     o.series_kind, o.published_on
+        order by same_day_rank(o.status, d.fetched_at, o.document_id, o.value) desc
     ) = 1
 ),
 
