@@ -97,7 +97,10 @@ def test_two_runs_send_each_alert_exactly_once(con):
     assert sorted(delivered(srv)) == sorted(new["alert_id"]) and len(srv.posts) == 4
     sent_rows = alerts.open_alerts(con)
     assert sent_rows["notified_at"].notna().all() and (sent_rows["notify_attempts"] == 1).all()
-    assert (sent_rows["last_seen_at"] == NOW + timedelta(days=1)).all()
+    # the second night loaded nothing: it read no series again, so they were last seen at 0
+    assert (sent_rows["last_seen_at"] == NOW).all()
+    log = con.execute("select full_scan, scope_pairs from detections order by detected_at")
+    assert log.fetchall() == [(True, None), (False, 0)]
 
 
 # The documents of the target_missed fixture, as the warehouse keeps them after a fetch.

@@ -303,3 +303,85 @@ def test_a_registry_of_single_documents_is_never_stale():
         }
     )
     assert anomalies.source_stale(sources, documents, NOW).empty
+
+
+# ---- Incremental detection: the series loaded since the last detection ------------------
+
+
+@pytest.mark.parametrize("fixture", sorted(EXPECTED))
+def test_a_detection_after_the_fixture_arrived_raises_the_same_alerts(tmp_path, fixture):
+    """The night before found nothing (a full first detection); the fixture's rows are what
+    the next night loaded, and an incremental detection reads only them: it must raise
+    exactly what a full one raises."""
+    con = alert_db(tmp_path / "warehouse.duckdb")
+    assert detect_and_record(con, catalog(), NOW).empty
+    load_fixture(con, fixture)
+    new = detect_and_record(con, catalog(), NOW)
+    assert _rows(new) == sorted(EXPECTED[fixture])
+    log = con.execute("select full_scan from detections order by detected_at, full_scan desc")
+    assert log.fetchall() == [(True,), (False,)]
+
+
+def test_an_incremental_detection_reads_only_the_indicators_and_regions_loaded(tmp_path):
+    con = alert_db(tmp_path / "warehouse.duckdb")
+    load_fixture(con, "level_growth_mismatch")
+    detect_and_record(con, catalog(), NOW)
+    con.execute(
+        "insert into fx_observations values ('gdp', '巴宜区', '2023', 'level', 5e9, null, '元', "
+        "'actual', 'eq', 'doc-bayi', '2024-03-01', '（合成）巴宜区地区生产总值50亿元。')"
+    )
+    insert_staged(con)
+    detect_and_record(con, catalog(), NOW)
+    pairs, read = con.execute(
+        "select scope_pairs, observations_read from detections where not full_scan"
+    ).fetchone()
+    # gdp in 巴宜区, with the other members of its groups (three sectors, their three shares)
+    assert (pairs, read) == (7, 1)
+    # the alerts of the series it did not read stay open
+    assert len(open_alerts(con)) == len(EXPECTED["level_growth_mismatch"])
+
+
+def test_a_series_whose_rows_are_gone_closes_its_alert_on_a_full_detection(tmp_path):
+    con = alert_db(tmp_path / "warehouse.duckdb")
+    load_fixture(con, "level_growth_mismatch")
+    detect_and_record(con, catalog(), NOW)
+    con.execute("delete from observations where indicator_code = 'fixed_asset_investment'")
+    detect_and_record(con, catalog(), NOW)  # nothing loaded: nothing read, nothing closed
+    assert "fixed_asset_investment" in set(open_alerts(con)["indicator_code"])
+    detect_and_record(con, catalog(), NOW, full=True)
+    assert "fixed_asset_investment" not in set(open_alerts(con)["indicator_code"])
+
+
+def test_changed_rules_or_catalog_judge_every_series_again(tmp_path):
+    con = alert_db(tmp_path / "warehouse.duckdb")
+    load_fixture(con, "level_growth_mismatch")
+    detect_and_record(con, catalog(), NOW)
+    detect_and_record(con, catalog(), NOW)
+    edited = catalog().assign(name_en=lambda c: c["name_en"] + " ")
+    detect_and_record(con, edited, NOW)
+    log = con.execute("select full_scan from detections order by rowid").fetchall()
+    assert log == [(True,), (False,), (True,)]
+
+
+def test_the_scope_takes_every_part_of_a_whole_in_the_same_region():
+    touched = pd.DataFrame(
+        {"indicator_code": ["gdp_primary", "cpi"], "region": ["巴宜区", "林芝市"]}
+    )
+    pairs = set(map(tuple, anomalies.scope(touched).itertuples(index=False)))
+    sectors = {"gdp_primary", "gdp_secondary", "gdp_tertiary"}
+    shares = {f"{code}_share" for code in sectors}  # of the whole, gdp, too
+    group = {"gdp", *sectors, *shares}
+    assert pairs == {(code, "巴宜区") for code in group} | {("cpi", "林芝市")}
+
+
+def test_a_labelled_series_is_judged_apart_from_the_indicator(tmp_path):
+    """国庆黄金周 tourist visits are not the year's: a level of the holiday is never compared
+    with the year's growth."""
+    con = alert_db(tmp_path / "warehouse.duckdb")
+    load_fixture(con, "level_growth_mismatch")
+    con.execute(
+        "update observations set series_label = '国庆黄金周' "
+        "where indicator_code = 'fixed_asset_investment' and period = '2022'"
+    )
+    found = detect_and_record(con, catalog(), NOW)
+    assert "fixed_asset_investment" not in set(found["indicator_code"])

@@ -252,3 +252,21 @@ def test_sources_lists_the_registry_with_each_sources_fetch_documents_and_state(
     assert rows["dropped"][3] == "not in the registry"
     assert list(rows) == ["report", "column", "inbox", "dropped"]
     assert "column: HTTP 404 Not Found" in result.stdout
+
+
+def test_alerts_detect_reads_what_was_loaded_since_and_full_reads_all(tmp_path):
+    from tests.test_anomalies import alert_db, catalog, load_fixture
+
+    db = tmp_path / "w.duckdb"
+    con = alert_db(db)
+    con.register("cat", catalog().rename(columns={"code": "indicator_code"}))
+    con.execute("insert into indicators by name select * from cat")
+    load_fixture(con, "level_growth_mismatch")
+    con.close()
+    first = _zhibiao("alerts", "detect", "--db", str(db))
+    again = _zhibiao("alerts", "detect", "--db", str(db))
+    full = _zhibiao("alerts", "detect", "--full", "--db", str(db))
+    assert first.returncode == again.returncode == full.returncode == 0, first.stderr
+    assert "read every series" in first.stdout and "3 anomalies, 3 new" in first.stdout
+    assert "the 0 indicator-region pair(s)" in again.stdout and "0 new" in again.stdout
+    assert "read every series" in full.stdout and "3 anomalies, 0 new" in full.stdout

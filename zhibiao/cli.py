@@ -283,6 +283,36 @@ def alerts_close(
     )
 
 
+@alerts_app.command("detect")
+def alerts_detect(
+    full: bool = typer.Option(
+        False, "--full", help="read every series, not only those loaded since the last detection"
+    ),
+    db: Path | None = DbOpt,
+) -> None:
+    """Run the anomaly rules now, as a run does after loading; --full judges every series
+    again (after a re-extraction took a series' rows away, or to check the whole warehouse).
+    Alerts are recorded, not sent: the next run delivers them."""
+    import datetime as dt
+
+    from zhibiao.warehouse import alerts as alert_store
+    from zhibiao.warehouse.db import connect, run_lock
+
+    path = _db(db)
+    with run_lock(path), connect(path) as con:
+        new = alert_store.detect_and_record(con, None, dt.datetime.now(), full=full)
+        how = alert_store.last_detection(con)
+    scope = (
+        "every series"
+        if how["full_scan"]
+        else f"the {how['scope_pairs']} indicator-region pair(s) loaded since the last detection"
+    )
+    typer.echo(
+        f"read {scope}: {how['observations_read']} latest value(s); "
+        f"{how['alerts_found']} anomalies, {len(new)} new"
+    )
+
+
 @app.command()
 def upgrade(db: Path | None = DbOpt) -> None:
     """Bring the warehouse's schema up to date now (any write would): its migrations once

@@ -6,6 +6,7 @@ import hashlib
 import json
 import math
 from datetime import datetime, timedelta
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -202,6 +203,10 @@ ALERT_COLUMNS = [
 ]
 # A series: targets are their own role; a share (unit %) is not a vintage of the level (元).
 KEY = ["indicator_code", "region", "period", "measure", "unit", "role"]
+# ...and the words that qualify the indicator (国庆黄金周, 环比) make another series: the rules
+# compare and group within one label. The label joins an alert's key (and so its
+# fingerprint) only when it is not empty, so the alerts of unlabelled series keep theirs.
+SERIES = [*KEY, "series_label"]
 RATE_UNITS = ("%", "百分点", "‰")
 QUALIFIER_ZH = {"ge": "以上", "gt": "以上", "le": "以内", "lt": "以下", "approx": "左右", "eq": ""}
 QUALIFIER_EN = {"ge": "at least ", "gt": "more than ", "le": "at most ", "lt": "below "}
@@ -347,11 +352,22 @@ def vintages(obs: pd.DataFrame) -> pd.DataFrame:
     o["role"] = np.where(o["status"] == "target", "target", "outcome")
     order = ["realtime_start", "observation_id"] if "observation_id" in o else ["realtime_start"]
     o = o.sort_values(order, kind="stable")
-    return o.drop_duplicates([*KEY, "realtime_start"], keep="last")
+    return o.drop_duplicates([*_series(o), "realtime_start"], keep="last")
 
 
 def latest(v: pd.DataFrame) -> pd.DataFrame:
-    return v.drop_duplicates(KEY, keep="last")
+    return v.drop_duplicates(_series(v), keep="last")
+
+
+def _series(df: pd.DataFrame) -> list[str]:
+    """SERIES, or KEY for a frame without labels (a caller's own)."""
+    return SERIES if "series_label" in df else KEY
+
+
+def _labelled(key: dict, r: dict) -> dict:
+    """The alert's key with the series label, when the series has one."""
+    label = r.get("series_label")
+    return {**key, "series_label": label} if isinstance(label, str) and label else key
 
 
 def _suffixed(df: pd.DataFrame, suffix: str, on: list[str]) -> pd.DataFrame:
@@ -365,7 +381,12 @@ def level_growth_mismatch(obs: pd.DataFrame, catalog: pd.DataFrame) -> pd.DataFr
     lat = lat[(lat["role"] == "outcome") & lat["value_high"].isna()]
     lv = lat[(lat["measure"] == "level") & lat["qualifier"].isin(["eq", "approx"])]
     lv = lv[~lv["unit"].isin(RATE_UNITS)]
-    on = ["indicator_code", "region", "period"]
+    on = [
+        "indicator_code",
+        "region",
+        "period",
+        *(["series_label"] if "series_label" in lat else []),
+    ]
     prev = lv.assign(period=lv["period"].map(lambda p: _shift_year(p, 1)))
     m = (
         _suffixed(lat[lat["measure"] == "growth_pct"], "_g", on)
@@ -385,7 +406,7 @@ def level_growth_mismatch(obs: pd.DataFrame, catalog: pd.DataFrame) -> pd.DataFr
     name = _namer(catalog)
     alerts = []
     for r in m[m["excess"] > m["tol"]].to_dict("records"):
-        key = {k: r[k] for k in on}
+        key = _labelled({k: r[k] for k in ("indicator_code", "region", "period")}, r)
         vals = {"level": r["value_l"], "prior_level": r["value_p"], "growth_pct": r["value_g"]}
         fields = name(r["indicator_code"]) | _amount("level", r["value_l"], r["unit_l"])
         fields |= _amount("prior", r["value_p"], r["unit_l"]) | {"growth": r["value_g"]}
@@ -481,7 +502,7 @@ def large_revision(revisions: pd.DataFrame, catalog: pd.DataFrame) -> pd.DataFra
     name = _namer(catalog)
     alerts = []
     for r in last[last["size"] > last["limit"]].to_dict("records"):
-        key = {k: r[k] for k in KEY}
+        key = _labelled({k: r[k] for k in KEY}, r)
         vals = {"previous": r["previous_value"], "revised": r["value"]}
         fields = name(r["indicator_code"]) | _gap(r["size"], r["limit"], r["rate"])
         fields |= _amount("old", r["previous_value"], r["unit"])
@@ -513,13 +534,14 @@ def growth_outlier(obs: pd.DataFrame, catalog: pd.DataFrame) -> pd.DataFrame:
     g = lat[(lat["role"] == "outcome") & (lat["measure"] == "growth_pct")].sort_values("period")
     name = _namer(catalog)
     alerts = []
-    for _, s in g.groupby(["indicator_code", "region", "period_type"]):
+    by = ["indicator_code", "region", "period_type"]
+    for _, s in g.groupby(by + (["series_label"] if "series_label" in g else [])):
         vals, rows = s["value"].to_numpy(), s.to_dict("records")
         for i in range(OUTLIER_MIN_HISTORY, len(s)):
             z, r = robust_z(vals[:i], vals[i]), rows[i]
             if abs(z) <= OUTLIER_Z:
                 continue
-            key = {k: r[k] for k in ("indicator_code", "region", "period", "measure")}
+            key = _labelled({k: r[k] for k in ("indicator_code", "region", "period", "measure")}, r)
             med = float(np.median(vals[:i]))
             fields = name(r["indicator_code"]) | {"growth": r["value"], "median": med}
             fields |= {"n": i, "z": z, "limit": OUTLIER_Z}
@@ -546,7 +568,7 @@ def implausible_value(obs: pd.DataFrame, catalog: pd.DataFrame) -> pd.DataFrame:
     alerts = []
     for r in lat[growth | rate].to_dict("records"):
         lo, hi = rules.GROWTH_PCT_BOUNDS if r["measure"] == "growth_pct" else rules.RATE_PCT_BOUNDS
-        key = {k: r[k] for k in KEY}
+        key = _labelled({k: r[k] for k in KEY}, r)
         fields = name(r["indicator_code"]) | {"value": r["value"], "lo": lo, "hi": hi}
         alerts.append(
             _alert("implausible_value", "critical", key, {"value": r["value"]}, fields, [r])
@@ -558,7 +580,7 @@ def parts_sum_mismatch(obs: pd.DataFrame, catalog: pd.DataFrame) -> pd.DataFrame
     """Parts stated as levels must sum to the whole; parts stated as shares to 100."""
     lat = latest(vintages(obs))
     lat = lat[(lat["role"] == "outcome") & (lat["measure"] == "level")]
-    on = ["region", "period", "unit"]
+    on = ["region", "period", "unit", *(["series_label"] if "series_label" in lat else [])]
     alerts = []
     for whole, parts in PART_GROUPS:
         p = lat[lat["indicator_code"].isin(parts)]
@@ -574,8 +596,8 @@ def parts_sum_mismatch(obs: pd.DataFrame, catalog: pd.DataFrame) -> pd.DataFrame
             limit=np.where(m["share"], SHARES_SUM_PP, PARTS_SUM_REL),
         )
         for r in m[m["size"] > m["limit"]].to_dict("records"):
-            at = (lat["region"] == r["region"]) & (lat["period"] == r["period"])
-            at &= (lat["unit"] == r["unit"]) & lat["indicator_code"].isin([whole, *parts])
+            at = (lat[on] == pd.Series({k: r[k] for k in on})).all(axis=1)
+            at &= lat["indicator_code"].isin([whole, *parts])
             rows = lat[at].to_dict("records")
             alerts.append(_parts_alert(whole, parts, r, rows, _namer(catalog)))
     return _frame(alerts)
@@ -584,6 +606,7 @@ def parts_sum_mismatch(obs: pd.DataFrame, catalog: pd.DataFrame) -> pd.DataFrame
 def _parts_alert(whole: str, parts: tuple, r: dict, rows: list, name) -> dict:
     u = r["unit"]
     key = {"indicator_code": whole, "region": r["region"], "period": r["period"], "unit": u}
+    key = _labelled(key, r)
     fields = name(whole) | _gap(r["size"], r["limit"], r["share"]) | _amount("sum", r["total"], u)
     fields |= _amount("whole", r["value"], u)
     if not r["share"]:
@@ -677,6 +700,32 @@ OBSERVATION_RULES = (
     implausible_value,
     parts_sum_mismatch,
 )
+# The rules whose alerts are about one indicator in one region: an incremental detection reads,
+# and may close the alerts of, only the indicators and regions loaded since the last one.
+SCOPED_RULES = (*(r.__name__ for r in OBSERVATION_RULES), "target_missed", "large_revision")
+
+
+def scope(touched: pd.DataFrame) -> pd.DataFrame:
+    """The (indicator_code, region) pairs an incremental detection reads: those loaded since
+    the last detection, and every other member of a parts-of-whole group one of them belongs
+    to (a sum needs all its parts, and the whole's alert is filed under the whole)."""
+    pairs = set(zip(touched["indicator_code"], touched["region"], strict=True))
+    for whole, parts in PART_GROUPS:
+        members = {whole, *parts}
+        regions = {region for code, region in pairs if code in members}
+        pairs |= {(code, region) for code in members for region in regions}
+    return pd.DataFrame(sorted(pairs), columns=["indicator_code", "region"])
+
+
+def rules_version(catalog: pd.DataFrame) -> str:
+    """A digest of what decides an anomaly: this module and validation's bounds and groups
+    (their source), and the catalog the rules read. When it changes, every series is judged
+    again (a full detection), not only those loaded since the last one."""
+    digest = hashlib.sha256()
+    for module in (__file__, rules.__file__):
+        digest.update(Path(module).read_bytes())
+    digest.update(catalog.sort_index(axis=1).to_csv(index=False).encode("utf-8"))
+    return digest.hexdigest()[:16]
 
 
 def detect_all(

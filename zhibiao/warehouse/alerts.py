@@ -17,8 +17,9 @@ def _sql(name: str) -> str:
 
 
 # What the rules read, by frame name (sql/alerts/read_<file>.sql). Met or missed is the analyst
-# view's verdict (targets_vs_actuals), never recomputed here, nor a revision (revisions); the
-# other rules still read the core tables.
+# view's verdict (targets_vs_actuals), never recomputed here, nor a revision (revisions). The
+# first three read the detection's scope ($full, _zb_scope); the others are small and read
+# whole.
 READS = {
     "targets": "read_targets",
     "revisions": "read_revisions",
@@ -27,6 +28,7 @@ READS = {
     "documents": "read_documents",
     "quarantine": "read_quarantine",
 }
+SCOPED_READS = ("targets", "revisions", "obs")
 # A prefix of at least this many hex digits names one alert (alert_id is 16).
 MIN_PREFIX = 8
 
@@ -35,8 +37,16 @@ class AlertNotFoundError(LookupError):
     """`zhibiao alerts close` of a fingerprint that names no alert, or more than one."""
 
 
-def read_inputs(con: duckdb.DuckDBPyConnection) -> dict[str, pd.DataFrame]:
-    return {name: con.sql(_sql(file)).df() for name, file in READS.items()}
+def read_inputs(
+    con: duckdb.DuckDBPyConnection, scope: dict[str, list[str]] | None = None
+) -> dict[str, pd.DataFrame]:
+    """The rules' frames: every series, or only those of the indicators scope["codes"] in
+    the regions scope["regions"]."""
+    scoped = {"full": scope is None, **(scope or {"codes": [], "regions": []})}
+    return {
+        name: con.execute(_sql(file), scoped if name in SCOPED_READS else None).df()
+        for name, file in READS.items()
+    }
 
 
 def detect_and_record(
@@ -44,30 +54,82 @@ def detect_and_record(
     catalog: pd.DataFrame | None,
     now: datetime,
     run_id: str | None = None,
+    full: bool = False,
 ) -> pd.DataFrame:
     """Run every rule and reconcile the alerts table with what they find, atomically.
 
-    `catalog` falls back to the `indicators` table; `run_id` (whose validation failures count)
-    to the latest row of `runs`. Returns the alerts opened by this call.
+    Incremental: the rules of one indicator in one region (anomalies.SCOPED_RULES) read only
+    the indicators and regions loaded since the last detection (the `detections` log), and
+    close only those series' alerts; an alert of a series nothing new touched stays as it
+    was, last seen when it was last read. Every series is read (full) on the first detection,
+    when the rules or the catalog changed since the last one (anomalies.rules_version), or
+    when asked (`zhibiao alerts detect --full`, e.g. after a re-extraction took a series'
+    rows away). `catalog` falls back to the `indicators` table; `run_id` (whose validation
+    failures count) to the latest row of `runs`. Returns the alerts opened by this call.
     """
     if catalog is None:
         catalog = con.sql(_sql("catalog")).df()
     if run_id is None:
         latest = con.execute(_sql("latest_run")).fetchall()
         run_id = latest[0][0] if latest else None
-    found = anomalies.detect_all(**read_inputs(con), catalog=catalog, now=now, run_id=run_id)
+    version = anomalies.rules_version(catalog)
+    last = last_detection(con)
+    full = full or last is None or last["rules_version"] != version
+    since = None if full else last["until_observation_id"] or 0
+    until = con.execute(_sql("highest_observation")).fetchall()[0][0]
+    scope = None
+    if not full:
+        pairs = anomalies.scope(con.execute(_sql("touched"), {"since": since}).df())
+        # every code in every region: a superset of the pairs, each read whole
+        scope = {
+            c: sorted(set(pairs[k]))
+            for c, k in (("codes", "indicator_code"), ("regions", "region"))
+        }
+    inputs = read_inputs(con, scope)
+    found = anomalies.detect_all(**inputs, catalog=catalog, now=now, run_id=run_id)
     con.begin()
     try:
         was_open = con.sql(_sql("undecided")).df()
         con.register("detected", found)
         con.execute(_sql("merge"), {"now": now, "run_id": run_id})
+        con.execute(
+            _sql("close_gone"),
+            {
+                "now": now,
+                "full": full,
+                "scoped_rules": list(anomalies.SCOPED_RULES),
+                **(scope or {"codes": [], "regions": []}),
+            },
+        )
         con.unregister("detected")
+        con.execute(
+            _sql("record_detection"),
+            {
+                "now": now,
+                "run_id": run_id,
+                "rules_version": version,
+                "full": full,
+                "since": since,
+                "until": until,
+                "scope_pairs": None
+                if scope is None
+                else len(scope["codes"]) * len(scope["regions"]),
+                "observations_read": len(inputs["obs"]),
+                "alerts_found": len(found),
+            },
+        )
         new = _listed(con, fps=sorted(set(found["fingerprint"]) - set(was_open["fingerprint"])))
         con.commit()
     except BaseException:
         con.rollback()
         raise
     return new
+
+
+def last_detection(con: duckdb.DuckDBPyConnection) -> dict | None:
+    """The last row of the detections log, or None before the first detection."""
+    rows = con.execute(_sql("last_detection")).df().to_dict("records")
+    return rows[0] if rows else None
 
 
 def _listed(

@@ -1,7 +1,8 @@
 -- One statement reconciles the alerts table with what the rules found (the frame `detected`):
 -- one a person closed stays closed (the same facts, already decided); a detected anomaly that
 -- is open stays open (last seen now, its wording refreshed); a closed one reopens, pending
--- again; a new one is inserted; an open one the rules no longer produce closes. The casts let
+-- again; a new one is inserted. An open one the rules no longer produce is closed apart
+-- (close_gone.sql), since an incremental detection did not look at every series. The casts let
 -- an empty or all-null frame bind.
 merge into alerts a
 using (
@@ -37,5 +38,3 @@ when not matched by target then insert (
     s.message_zh || chr(10) || s.message_en, s.message_zh, s.message_en, s.evidence,
     s.document_ids, s.details, 'open', $now, $now, 0, $run_id
 )
-when not matched by source and a.status <> 'closed' then update set
-    status = 'closed', closed_at = $now
