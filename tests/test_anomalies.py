@@ -385,3 +385,15 @@ def test_a_labelled_series_is_judged_apart_from_the_indicator(tmp_path):
     )
     found = detect_and_record(con, catalog(), NOW)
     assert "fixed_asset_investment" not in set(found["indicator_code"])
+
+
+def test_the_rules_version_is_the_catalogs_content_not_its_frame():
+    """The flow passes the catalog file, `zhibiao alerts detect` the indicators table: the
+    same content must not make every other detection a full one."""
+    from zhibiao.transforms.catalog import load_catalog
+
+    file = load_catalog()
+    table = file.drop(columns=["direction", "aliases"]).iloc[::-1]
+    assert anomalies.rules_version(table) == anomalies.rules_version(file)
+    renamed = file.assign(name_en=file["name_en"].where(file["code"] != "gdp", "Output"))
+    assert anomalies.rules_version(renamed) != anomalies.rules_version(file)

@@ -717,6 +717,9 @@ def scope(touched: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(sorted(pairs), columns=["indicator_code", "region"])
 
 
+RULES_READ_FROM_CATALOG = ("code", "name_zh", "name_en", "unit", "kind", "growth_basis", "category")
+
+
 def rules_version(catalog: pd.DataFrame) -> str:
     """A digest of what decides an anomaly: this module and validation's bounds and groups
     (their source), and the catalog the rules read. When it changes, every series is judged
@@ -724,7 +727,10 @@ def rules_version(catalog: pd.DataFrame) -> str:
     digest = hashlib.sha256()
     for module in (__file__, rules.__file__):
         digest.update(Path(module).read_bytes())
-    digest.update(catalog.sort_index(axis=1).to_csv(index=False).encode("utf-8"))
+    # the columns the rules read, in one order: the catalog file and the indicators table
+    # (what `zhibiao alerts detect` falls back to) must give one version
+    read = catalog[[c for c in RULES_READ_FROM_CATALOG if c in catalog]].astype(str)
+    digest.update(read.sort_values("code").to_csv(index=False).encode("utf-8"))
     return digest.hexdigest()[:16]
 
 
