@@ -205,8 +205,8 @@ ALERT_COLUMNS = [
 KEY = ["indicator_code", "region", "period", "measure", "unit", "role"]
 # ...and the words that qualify the indicator (国庆黄金周, 环比) make another series: the rules
 # compare and group within one label. The label joins an alert's key (and so its
-# fingerprint) only when it is not empty, so the alerts of unlabelled series keep theirs.
-SERIES = [*KEY, "series_label"]
+# fingerprint) only when it is not empty, so the alerts of unlabelled series keep theirs
+# (_label, _labelled).
 RATE_UNITS = ("%", "百分点", "‰")
 QUALIFIER_ZH = {"ge": "以上", "gt": "以上", "le": "以内", "lt": "以下", "approx": "左右", "eq": ""}
 QUALIFIER_EN = {"ge": "at least ", "gt": "more than ", "le": "at most ", "lt": "below "}
@@ -360,8 +360,13 @@ def latest(v: pd.DataFrame) -> pd.DataFrame:
 
 
 def _series(df: pd.DataFrame) -> list[str]:
-    """SERIES, or KEY for a frame without labels (a caller's own)."""
-    return SERIES if "series_label" in df else KEY
+    """KEY and the series label, or KEY alone for a frame without labels (a caller's own)."""
+    return [*KEY, *_label(df)]
+
+
+def _label(df: pd.DataFrame) -> list[str]:
+    """["series_label"] when the frame has labels: a rule's grouping takes it beside its own."""
+    return ["series_label"] if "series_label" in df else []
 
 
 def _labelled(key: dict, r: dict) -> dict:
@@ -385,7 +390,7 @@ def level_growth_mismatch(obs: pd.DataFrame, catalog: pd.DataFrame) -> pd.DataFr
         "indicator_code",
         "region",
         "period",
-        *(["series_label"] if "series_label" in lat else []),
+        *_label(lat),
     ]
     prev = lv.assign(period=lv["period"].map(lambda p: _shift_year(p, 1)))
     m = (
@@ -535,7 +540,7 @@ def growth_outlier(obs: pd.DataFrame, catalog: pd.DataFrame) -> pd.DataFrame:
     name = _namer(catalog)
     alerts = []
     by = ["indicator_code", "region", "period_type"]
-    for _, s in g.groupby(by + (["series_label"] if "series_label" in g else [])):
+    for _, s in g.groupby(by + _label(g)):
         vals, rows = s["value"].to_numpy(), s.to_dict("records")
         for i in range(OUTLIER_MIN_HISTORY, len(s)):
             z, r = robust_z(vals[:i], vals[i]), rows[i]
@@ -580,7 +585,7 @@ def parts_sum_mismatch(obs: pd.DataFrame, catalog: pd.DataFrame) -> pd.DataFrame
     """Parts stated as levels must sum to the whole; parts stated as shares to 100."""
     lat = latest(vintages(obs))
     lat = lat[(lat["role"] == "outcome") & (lat["measure"] == "level")]
-    on = ["region", "period", "unit", *(["series_label"] if "series_label" in lat else [])]
+    on = ["region", "period", "unit", *_label(lat)]
     alerts = []
     for whole, parts in PART_GROUPS:
         p = lat[lat["indicator_code"].isin(parts)]

@@ -29,6 +29,8 @@ READS = {
     "quarantine": "read_quarantine",
 }
 SCOPED_READS = ("targets", "revisions", "obs")
+# The lists a full detection binds: unread, since $full is true (the SQL needs them bound).
+_EVERYTHING = {"codes": [], "regions": []}
 # A prefix of at least this many hex digits names one alert (alert_id is 16).
 MIN_PREFIX = 8
 
@@ -42,7 +44,7 @@ def read_inputs(
 ) -> dict[str, pd.DataFrame]:
     """The rules' frames: every series, or only those of the indicators scope["codes"] in
     the regions scope["regions"]."""
-    scoped = {"full": scope is None, **(scope or {"codes": [], "regions": []})}
+    scoped = {"full": scope is None, **(scope or _EVERYTHING)}
     return {
         name: con.execute(_sql(file), scoped if name in SCOPED_READS else None).df()
         for name, file in READS.items()
@@ -98,7 +100,7 @@ def detect_and_record(
                 "now": now,
                 "full": full,
                 "scoped_rules": list(anomalies.SCOPED_RULES),
-                **(scope or {"codes": [], "regions": []}),
+                **(scope or _EVERYTHING),
             },
         )
         con.unregister("detected")
