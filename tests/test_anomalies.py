@@ -14,6 +14,7 @@ import pytest
 from zhibiao.transforms import anomalies
 from zhibiao.transforms.anomalies import robust_z
 from zhibiao.warehouse.alerts import detect_and_record, open_alerts
+from zhibiao.warehouse.load import number_series
 from zhibiao.warehouse.migrate import apply_schema
 from zhibiao.warehouse.sql_files import load_sql
 
@@ -58,7 +59,7 @@ def insert_staged(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(COPY.format(extra=SERIES_KIND if "series_kind" in cols else ""))
     con.execute("delete from fx_observations")
     if "is_latest" in cols:  # the loader's latest flags, by its own SQL, over every series
-        con.execute(load_sql("number_series"))
+        number_series(con)
         con.execute(
             "create or replace temp table _zb_keys as select distinct series_id from observations"
         )

@@ -340,13 +340,13 @@ def test_a_failure_after_rows_were_written_rolls_all_back(con, monkeypatch):
     load(con, *GWR_2024)
     before = {t: fingerprint(con, t, "*") for t in ("observations", "documents", "quarantine")}
 
-    def fail(con_, written):
+    def fail(con_):
         inserted = con_.execute(
             "select count(*) from observations where document_id = 'bulletin-2023'"
         ).fetchone()[0]
         raise RuntimeError(f"injected failure after {inserted} rows")
 
-    monkeypatch.setattr(load_module, "_insert_derived", fail)
+    monkeypatch.setattr(load_module, "_recompute_intervals", fail)
     with pytest.raises(RuntimeError, match="after 3 rows"):
         load(con, *BULLETIN_2023)
     after = {t: fingerprint(con, t, "*") for t in ("observations", "documents", "quarantine")}
@@ -362,11 +362,11 @@ KILLED_LOADER = textwrap.dedent(
     from zhibiao.warehouse import load
     from zhibiao.warehouse.db import connect
 
-    def stall(con, written):
+    def stall(con):
         print("inside the transaction", flush=True)
         time.sleep(120)
 
-    load._insert_derived = stall
+    load._recompute_intervals = stall
     document, figures = sys.argv[2], pd.read_json(sys.stdin, orient="records", dtype=False)
     con = connect(sys.argv[1])
     load.load_document(con, {"document_id": document, "published_on": sys.argv[3]}, figures,

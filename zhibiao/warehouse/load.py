@@ -125,18 +125,22 @@ def _load(
         figures=len(frame),
         extractor_version=extractor_version,
     )
-    con.execute(load_sql("stage"), {"region": params["region"]})
+    con.execute(load_sql("stage"), {"region": params["region"], "published_on": pub})
+    con.execute(load_sql("derive"))
     con.execute(
         load_sql("quarantine_duplicates"),
         {"document_id": doc, "source_id": params["source_id"], "run_id": run_id},
     )
-    written = {"document_id": doc, "published_on": pub, "extractor_version": extractor_version}
-    inserted = _count(con.execute(load_sql("insert_stated"), written))
-    derived = _insert_derived(con, written)
-    number_series(con)
-    closed = _recompute_intervals(con, doc)
-    unchanged = _count(con.execute(load_sql("count_unchanged"), {"document_id": doc}))
-    return LoadResult(inserted=inserted, unchanged=unchanged, closed=closed, derived=derived)
+    con.execute(load_sql("unnumbered_stage"))
+    con.execute(load_sql("number_series"))
+    written = {"document_id": doc, "extractor_version": extractor_version}
+    rows = _count(con.execute(load_sql("insert_observations"), written))
+    _recompute_intervals(con)
+    closed, unchanged, derived = con.execute(
+        load_sql("load_counts"), {"document_id": doc}
+    ).fetchone()
+    con.execute(load_sql("apply_intervals"))
+    return LoadResult(inserted=rows - derived, unchanged=unchanged, closed=closed, derived=derived)
 
 
 def _forget(con: duckdb.DuckDBPyConnection, document_id: str) -> None:
@@ -154,32 +158,24 @@ def _forget(con: duckdb.DuckDBPyConnection, document_id: str) -> None:
 def _recompute_forgotten(con: duckdb.DuckDBPyConnection) -> None:
     """Series the old reading touched and the new one does not still need their intervals."""
     con.execute(load_sql("restore_forgotten_keys"))
-    con.execute(load_sql("intervals"))
+    _recompute_intervals(con)
     con.execute(load_sql("apply_intervals"))
-
-
-def _insert_derived(con: duckdb.DuckDBPyConnection, written: dict[str, Any]) -> int:
-    """Derived figures from the staged ones (a separate step so a test can fail it)."""
-    return _count(con.execute(load_sql("insert_derived"), written))
 
 
 def number_series(con: duckdb.DuckDBPyConnection) -> None:
-    """Give every row without one its series_id, numbering the series new to the warehouse
-    (sql/load/number_series.sql); in a load, after both inserts, so that derived rows are
-    numbered too."""
+    """Give every observation without a series_id the id of its series, numbering the series
+    new to the warehouse (sql/load/number_series.sql): the rows of a warehouse made before
+    migration 009, once, after the migrations. A load numbers its staged rows before it
+    writes them, with the same rule."""
+    con.execute(load_sql("unnumbered_observations", "migrate"))
     con.execute(load_sql("number_series"))
+    con.execute(load_sql("assign_series_ids", "migrate"))
 
 
-def _recompute_intervals(con: duckdb.DuckDBPyConnection, document_id: str) -> int:
-    """Reset realtime_end and is_latest over the series this document touched.
-
-    Returns how many rows of other documents got a new realtime_end.
-    """
-    con.execute(load_sql("affected_keys"), {"document_id": document_id})
+def _recompute_intervals(con: duckdb.DuckDBPyConnection) -> None:
+    """Recompute realtime_end and is_latest over the series in _zb_keys, into _zb_intervals
+    (a step of its own so that a test can fail the load after its rows are written)."""
     con.execute(load_sql("intervals"))
-    closed = con.execute(load_sql("count_closed"), {"document_id": document_id}).fetchall()[0][0]
-    con.execute(load_sql("apply_intervals"))
-    return int(closed)
 
 
 def _count(cursor: duckdb.DuckDBPyConnection) -> int:

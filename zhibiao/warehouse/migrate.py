@@ -16,6 +16,7 @@ import hashlib
 import duckdb
 
 from zhibiao.warehouse import dictionary
+from zhibiao.warehouse.load import number_series
 from zhibiao.warehouse.sql_files import PACKAGE, SqlFile, load_sql, numbered
 
 
@@ -130,7 +131,7 @@ def apply_schema(con: duckdb.DuckDBPyConnection) -> list[SqlFile]:
                 },
             )
         # rows of a warehouse made before 009 get their series ids; a no-op otherwise
-        con.execute(load_sql("number_series"))
+        number_series(con)
         con.execute("\n".join(f.text for f in view_files()))
         con.execute(dictionary.comment_sql(con))
         # a hex digest, formatted in: a macro's body cannot take a bound parameter

@@ -25,12 +25,12 @@ select
     $run_id
 from _zb_stage as d
 join _zb_stage as k
-    on k._zb_dup = 1
+    on k._zb_kept
     and k.indicator_code = d.indicator_code
     and k.series_label = d.series_label
     and k.region = d.region
     and k.period = d.period
     and k.measure = d.measure
     and k.series_kind = d.series_kind
-where d._zb_dup > 1
+where not d._zb_kept
   and (d.value is distinct from k.value or d.value_high is distinct from k.value_high);

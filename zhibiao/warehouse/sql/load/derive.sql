@@ -2,36 +2,27 @@
 -- the same document, level / (1 + growth/100). Only for nominal growth: a real growth rate
 -- (GDP, value added at comparable prices) removes price changes, so dividing a current-price
 -- level by it gives no stated quantity. Only for exact or approximate figures: a bound
--- (以上, 以内) or a range implies no single level.
-insert into observations (
-    indicator_code, indicator_label, region, period, period_type, measure, value, value_high,
-    unit, raw_value, raw_unit, status, qualifier, document_id, published_on, realtime_start,
-    realtime_end, evidence, extractor_version, series_label, series_kind, derivation
-)
+-- (以上, 以内) or a range implies no single level. Staged beside the stated rows
+-- (stage.sql), so that one insert writes both.
+insert into _zb_stage by name
 select
     l.indicator_code,
     l.indicator_label,
     l.region,
-    prior_year_period(l.period),
+    prior_year_period(l.period) as period,
     l.period_type,
-    'level',
-    l.value / (1 + g.value / 100),
-    null,
+    'level' as measure,
+    l.value / (1 + g.value / 100) as value,
     l.unit,
-    null,
-    null,
-    'derived',
-    'approx',
-    $document_id,
-    $published_on,
-    $published_on,
-    null,
+    'derived' as status,
+    'approx' as qualifier,
     l.evidence,
-    $extractor_version,
     l.series_label,
-    'derived',
+    'derived' as series_kind,
     format('{} / (1 + {}/100): {} level of {} and its nominal growth_pct, stated together',
-           l.value, g.value, l.status, l.period)
+           l.value, g.value, l.status, l.period) as derivation,
+    l.published_on,
+    true as _zb_kept
 from _zb_stage as l
 join _zb_stage as g
     on g.indicator_code = l.indicator_code
@@ -40,7 +31,7 @@ join _zb_stage as g
     and g.period = l.period
     and g.series_kind = l.series_kind
 join indicators as i on i.indicator_code = l.indicator_code
-where l._zb_dup = 1 and g._zb_dup = 1
+where l._zb_kept and g._zb_kept
   and l.series_kind = 'stated'
   and l.measure = 'level' and g.measure = 'growth_pct'
   and i.growth_basis = 'nominal'
@@ -48,5 +39,4 @@ where l._zb_dup = 1 and g._zb_dup = 1
   and l.value_high is null and g.value_high is null
   and g.value > -100
   and regexp_matches(l.period, '^[0-9]{4}')
-  and l.period_type <> 'span'  -- a total or average over years implies no prior-year level
-order by l.indicator_code, l.series_label, l.region, l.period;
+  and l.period_type <> 'span';  -- a total or average over years implies no prior-year level
