@@ -135,7 +135,7 @@ def clauses(text: str, doc: Document):
 
 def _clause(sentence: Sentence, doc: Document, preliminary, subject, memory) -> Clause:
     text = spell_out_chinese_numerals(sentence.text)
-    default = region.sentence_region(sentence.text, subject, doc.region)
+    default = region.sentence_region(sentence.text, subject, doc.region, sentence.earlier)
     return Clause(
         text,
         sentence,

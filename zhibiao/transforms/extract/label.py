@@ -349,11 +349,30 @@ def generic_label_takes_its_noun(clause: Clause, fig: Figure) -> Figure:
 
 
 def _without_addition(label: str) -> str:
-    """新增市场主体 -> 市场主体: the noun an addition word (catalog_flow_only_words) adds to."""
+    """新增市场主体 -> 市场主体, 获准使用的企业新增 -> 获准使用的企业: the noun an addition word
+    (catalog_flow_only_words) adds to, the word before or after it."""
     for word in sorted(lexicon.words("catalog_flow_only_words"), key=len, reverse=True):
-        if label.startswith(word) and len(label) - len(word) >= 2:
+        if len(label) - len(word) < 2:
+            continue
+        if label.startswith(word):
             return label[len(word) :]
+        if label.endswith(word):
+            return label[: -len(word)]
     return label
+
+
+@rule("label")
+def running_total_after_an_addition(clause: Clause, fig: Figure) -> Figure:
+    """新增4家，累计达到9家: a figure that names nothing but a running total, after an
+    addition, is the total of the added noun (…企业累计), not a second value of the addition
+    (the warehouse would hold the two as one series stated twice)."""
+    if _settled(fig) or "inherited" not in fig.flags:
+        return fig
+    said = next((w for w in lexicon.words("running_totals") if w in fig.window), None)
+    noun = _without_addition(fig.label)
+    if said and noun != fig.label:
+        fig.label = noun + said
+    return fig
 
 
 @rule("label")

@@ -12,6 +12,7 @@ import itertools
 
 from zhibiao.transforms import catalog, lexicon
 from zhibiao.transforms.extract.figure import Clause, Figure
+from zhibiao.transforms.extract.period_phrases import setting_periods
 from zhibiao.transforms.extract.rules import rule
 from zhibiao.transforms.extract.text import clause_start
 
@@ -40,10 +41,10 @@ def whole_of_type(region: str, kind: str) -> str:
 
 
 def subject(sentence: str) -> str | None:
-    """A region that opens a sentence (墨脱县持续做大茶产业，…, ——林芝县… in a list) is its
-    subject."""
+    """A region that opens a sentence (墨脱县持续做大茶产业，…, ——林芝县… in a list, 2024年1-10月，
+    墨脱县… after a time adverbial) is its subject."""
     lead = lexicon.regex("list_marker").match(sentence)
-    sentence = sentence[lead.end() :] if lead else sentence
+    sentence = _after_a_time_adverbial(sentence[lead.end() :] if lead else sentence)
     found = [m for m in catalog.find_regions(sentence[:12]) if not is_source(sentence, m)]
     if found and found[0][0] <= 1 and not _coordinated(sentence[:12], found):
         return found[-1][2] if found[-1][0] == found[0][1] else found[0][2]  # 林芝市巴宜区
@@ -54,9 +55,24 @@ def subject(sentence: str) -> str | None:
     return m[1] if m and m[1] not in lexicon.word_set("not_places") else None
 
 
-def sentence_region(text: str, paragraph_subject: str | None, document_region: str) -> str:
-    """The sentence's own subject, or the paragraph's when the sentence says 全县/该县."""
-    own = subject(text)
+def _after_a_time_adverbial(sentence: str) -> str:
+    """2024年1-10月，墨脱县累计接待游客…: a period phrase set off by a comma opens the sentence
+    before its subject."""
+    periods = setting_periods(sentence)
+    if periods and periods[0].start == 0:
+        comma = lexicon.regex("clause_break").match(sentence, periods[0].end)
+        if comma:
+            return sentence[comma.end() :]
+    return sentence
+
+
+def sentence_region(
+    text: str, paragraph_subject: str | None, document_region: str, earlier: str = ""
+) -> str:
+    """The part's own subject, else the subject of its sentence's first part (墨脱县接待游客
+    55.73万人次；实现旅游收入3.68亿元: the parts after a semicolon share the sentence's
+    subject), or the paragraph's when the sentence says 全县/该县."""
+    own = subject(text) or (subject(earlier) if earlier else None)
     if own:
         return own
     if paragraph_subject:

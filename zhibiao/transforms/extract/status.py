@@ -76,6 +76,19 @@ def estimate_words_before(clause: Clause, fig: Figure) -> Figure:
 
 
 @rule("status")
+def breakdown_of_an_estimate(clause: Clause, fig: Figure) -> Figure:
+    """预计实现地区生产总值16.68亿元，同比增长17%。其中第一产业实现增加值0.95亿元: the sentence
+    after an estimate that opens with 其中 parts out the estimated whole: an estimate too."""
+    opening = clause.sentence.earlier or clause.text
+    if not clause.memory or not opening.startswith(lexicon.words("breakdown_opening")):
+        return fig
+    whole = clause.memory[-1]
+    if whole.status == "estimate" and whole.period == fig.period:
+        return fig.set(status="estimate")
+    return fig
+
+
+@rule("status")
 def preliminary_accounting(clause: Clause, fig: Figure) -> Figure:
     """初步核算，全年地区生产总值…；分产业看，第一产业增加值…: preliminary, with the rest of
     its paragraph and the national-accounts figures of the paragraphs after it."""
