@@ -44,6 +44,7 @@ def dask_runner(settings: Settings):
             "threads_per_worker": 1,
             "processes": True,
             "dashboard_address": ":0",  # any free port: no collision with another run's
+            "preload": ["zhibiao.flows.worker"],  # worker.dask_setup: imports on start
         }
     )
 

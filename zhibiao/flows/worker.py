@@ -90,6 +90,19 @@ def read_batch_task(jobs: list[Job], limits: Limits, data_dir: Path | None = Non
     return read_batch(jobs, limits, data_dir)
 
 
+def dask_setup(worker) -> None:
+    """Dask's preload hook (fanout.dask_runner names this module): the imports and the Great
+    Expectations context every batch needs, made once when the worker process starts, on
+    its main thread. Made by the first batch instead, on the worker's task thread, the same
+    imports leave each worker about 70 MB larger for the rest of its life (455 against
+    388 MB after one batch of 25 documents, measured on a LocalCluster worker)."""
+    import prefect.task_engine  # noqa: F401 - what prefect-dask runs each batch through
+
+    from zhibiao.expectations import context
+
+    context.prepared()
+
+
 def _line(exc: BaseException) -> str:
     text = " ".join(f"{type(exc).__name__}: {exc}".split())
     return text[:300] + ("…" if len(text) > 300 else "")
