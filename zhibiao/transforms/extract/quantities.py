@@ -138,6 +138,7 @@ def find_quantities(sentence: str, clause=None) -> tuple[str, list[Quantity]]:
     found.extend(bare_ratios(text, found))
     found.extend(money_without_unit(text, found))
     found.extend(people_without_unit(text, found))
+    found.extend(units_in_brackets(text, found))
     found.extend(shared_unit(text, found))
     return text, sorted(found, key=lambda q: q.start)
 
@@ -246,6 +247,30 @@ def people_without_unit(text: str, found: list[Quantity]) -> list[Quantity]:
         if unit is not None:
             out.append(Quantity(m.start(), end, value, None, m[1], m[2], str(unit), more, ""))
     return out
+
+
+def units_in_brackets(text: str, found: list[Quantity]) -> list[Quantity]:
+    """牲畜存栏总头数149875（头、只、匹）: a count of several kinds prints its units in brackets
+    after the number; the first one is the figure's (units_in_brackets)."""
+    out: list[Quantity] = []
+    for m in _bracketed_units().finditer(text):
+        unit = units.get(m[3]) if m[3] else None
+        if unit is None or not units.is_count(unit.base) or _claimed(found, m.start()):
+            continue
+        magnitude = dict(lexicon.mapping("magnitudes")).get(m[2] or "", 1)
+        value = scaled(m[1], magnitude * unit.factor)
+        raw_unit = (m[2] or "") + m[3]
+        out.append(
+            Quantity(m.start(), m.end(), value, None, m[1], raw_unit, unit.base, False, m[3])
+        )
+    return out
+
+
+@cache
+def _bracketed_units() -> re.Pattern[str]:
+    return re.compile(
+        rf"(?<![\d.])({_NUM})({_magnitude_alternation()})?{lexicon.regex('units_in_brackets').pattern}"
+    )
 
 
 @cache
