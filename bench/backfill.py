@@ -57,8 +57,7 @@ class PeakMemory:
         import psutil
 
         self.root, self.peak, self._stop = psutil.Process(pid), 0, threading.Event()
-        self.me = psutil.Process()
-        self.server_pids = {p.pid for p in self.me.children(recursive=True)} - {pid}
+        self.server_pids = {p.pid for p in psutil.Process().children(recursive=True)} - {pid}
         self.server = 0
 
     def __enter__(self) -> PeakMemory:

@@ -253,12 +253,12 @@ def units_in_brackets(text: str, found: list[Quantity]) -> list[Quantity]:
     """牲畜存栏总头数149875（头、只、匹）: a count of several kinds prints its units in brackets
     after the number; the first one is the figure's (units_in_brackets)."""
     out: list[Quantity] = []
+    magnitudes = dict(lexicon.mapping("magnitudes"))
     for m in _bracketed_units().finditer(text):
         unit = units.get(m[3]) if m[3] else None
         if unit is None or not units.is_count(unit.base) or _claimed(found, m.start()):
             continue
-        magnitude = dict(lexicon.mapping("magnitudes")).get(m[2] or "", 1)
-        value = scaled(m[1], magnitude * unit.factor)
+        value = scaled(m[1], magnitudes.get(m[2] or "", 1) * unit.factor)
         raw_unit = (m[2] or "") + m[3]
         out.append(
             Quantity(m.start(), m.end(), value, None, m[1], raw_unit, unit.base, False, m[3])

@@ -14,12 +14,6 @@ select
     $document_id, f.published_on, f.published_on, null, f.evidence, $extractor_version,
     f.series_label, f.series_kind, f.derivation, k.series_id
 from _zb_stage as f
-join _zb_ids as k
-    on k.indicator_code = f.indicator_code
-    and k.series_label = f.series_label
-    and k.region = f.region
-    and k.period = f.period
-    and k.measure = f.measure
-    and k.series_kind = f.series_kind
+join _zb_ids as k using (indicator_code, series_label, region, period, measure, series_kind)
 where f._zb_kept
 order by f.indicator_code, f.series_label, f.region, f.period, f.measure, f.series_kind;

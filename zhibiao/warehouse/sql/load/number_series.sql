@@ -17,12 +17,7 @@ found as (
     select k.*, s.series_id
     from keys as k
     left join series as s
-        on s.indicator_code = k.indicator_code
-        and s.series_label = k.series_label
-        and s.region = k.region
-        and s.period = k.period
-        and s.measure = k.measure
-        and s.series_kind = k.series_kind
+        using (indicator_code, series_label, region, period, measure, series_kind)
 )
 
 select

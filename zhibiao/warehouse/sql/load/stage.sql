@@ -2,9 +2,8 @@
 -- date. Of the rows of one series within the document, one is kept (_zb_kept: the highest
 -- status, then the first in document order); the rest are duplicates. An aggregate, not
 -- row_number(): DuckDB's window operator sorts every column of the row (3.3 of a 7.4 ms
--- stage of 1,000 figures). derive.sql adds the
--- derived rows, number_series.sql numbers the keys of all of them (unnumbered_stage.sql), and
--- insert_observations.sql writes them.
+-- stage of 1,000 figures). derive.sql adds the derived rows, number_series.sql numbers the
+-- keys of all of them (unnumbered_stage.sql), and insert_observations.sql writes them.
 create or replace temp table _zb_stage as
 with figures as (
     select
