@@ -271,6 +271,19 @@ def test_decades_of_growth_pass_but_an_absurd_multiple_does_not():
     assert "multiple_within_bounds" in quarantined["failed_expectation"].iloc[0]
 
 
+def test_a_fall_in_a_change_or_in_one_industry_is_a_fact():
+    """比上年减少0.13万亩 is the …增量 series at -1,300 亩; an industry on a small base can
+    collapse when one project ends (玉树's secondary industry, 2018: -68.3% real). GDP itself
+    is still held to the real-growth band (the defect real_growth_too_high)."""
+    fewer = fig("油料种植面积增量", "unmapped", -1300, "亩", "0.13", "万亩")
+    fall = fig("第二产业增加值", "gdp_secondary", -68.3, "%", "68.3", "%", measure="growth_pct")
+    lost = fig("油料种植面积", "unmapped", -1300, "亩", "0.13", "万亩")
+    frame = pd.concat([clean_document(), pd.DataFrame([fewer, fall, lost])], ignore_index=True)
+    quarantined = validate(frame).quarantined
+    assert quarantined["indicator_label"].tolist() == ["油料种植面积"]
+    assert "level_non_negative" in quarantined["failed_expectation"].iloc[0]
+
+
 def test_a_share_printed_from_unrounded_data_passes():
     """8.5% beside 180.16亿 / 2132.64亿 = 8.45% (the 2022 Tibet bulletin): a share may miss
     the ratio of its printed parts by one unit of its last digit."""

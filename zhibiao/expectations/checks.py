@@ -16,7 +16,7 @@ import pandas as pd
 
 from zhibiao.expectations import rules
 from zhibiao.schema import SERIES_LABEL, UNMAPPED
-from zhibiao.transforms import units
+from zhibiao.transforms import lexicon, units
 
 # A target and an outturn (actual, preliminary, estimate, derived) of the same indicator are
 # different statements: parts are only added up within one of these families.
@@ -38,7 +38,10 @@ def enrich(figures: pd.DataFrame, catalog: pd.DataFrame | None) -> pd.DataFrame:
         rules.SIGNED_CODES
     )
     df["non_negative"] = (
-        level & (stock_or_flow | df["unit"].isin(rules.NON_NEGATIVE_UNITS)) & _plain(df)
+        level
+        & (stock_or_flow | df["unit"].isin(rules.NON_NEGATIVE_UNITS))
+        & _plain(df)
+        & ~_change_of_a_level(df)
     )
     df["percent_rate"] = level & df["unit"].eq("%") & _is_rate(df)
     # over a span (增长了4160倍 from 1978 to 2017) or on a base years back (比2012年增长92.8%)
@@ -48,7 +51,7 @@ def enrich(figures: pd.DataFrame, catalog: pd.DataFrame | None) -> pd.DataFrame:
     df["real_growth"] = (
         year_on_year
         & df["growth_basis"].eq("real")
-        & df["category"].isin(rules.REAL_GROWTH_CATEGORIES)
+        & df["indicator_code"].isin(rules.REAL_GROWTH_CODES)
     )
     df = _with_plausible_bounds(df)
     return add_cross_checks(df)
@@ -60,6 +63,17 @@ def _plain(df: pd.DataFrame) -> pd.Series:
     if SERIES_LABEL not in df.columns:
         return pd.Series(True, index=df.index)
     return df[SERIES_LABEL].fillna("").eq("") | df["indicator_code"].isin((UNMAPPED, ""))
+
+
+def _change_of_a_level(df: pd.DataFrame) -> pd.Series:
+    """油料种植面积增量 -1,300 亩: a change stated in the indicator's own unit is signed. The
+    extractor names it with the lexicon's change_suffix; a reader may keep the verb of the
+    text (油料种植面积比上年减少), which the lexicon's absolute_change reads."""
+    labels = df["indicator_label"].fillna("").astype(str)
+    suffixes = tuple(lexicon.words("change_suffix"))
+    return labels.str.endswith(suffixes) | labels.map(
+        lambda label: lexicon.regex("absolute_change").search(label) is not None
+    )
 
 
 def region_level(region: object) -> str:

@@ -41,7 +41,9 @@ NON_NEGATIVE_UNITS = tuple(
     sorted(u for u, row in units.table().items() if row.dimension not in SIGNED_DIMENSIONS)
 )
 # Catalog flows that are net changes or results and go negative in bad years: a loss, a net
-# repayment of loans, a fall in deposits. Every other stock or flow level is non-negative.
+# repayment of loans, a fall in deposits. Every other stock or flow level is non-negative,
+# except a change of a level stated in its unit (比上年减少0.13万亩: the …增量 series, named
+# by the lexicon's change_suffix), which is signed by its verb.
 SIGNED_CODES = (
     "above_scale_industrial_profit",
     "new_loans",
@@ -75,14 +77,15 @@ RATE_PCT_BOUNDS = (0.0, 100.0)
 # detection (transforms/anomalies.py implausible_value) alike: a growth validation lets in is
 # never an implausible-value alert.
 GROWTH_PCT_BOUNDS = (-100.0, 1000.0)
-# Real (price-deflated) growth of national-accounts aggregates (catalog category
-# national_accounts, growth_basis real). Annual regional real growth stays far inside this
-# band; the one case we know outside it is a quarter (Hubei 2020Q1, -39.2%), and holding such
-# a figure for a person to confirm is what quarantine is for. Other real-basis series swing
-# further (industry on a small base; telecom volume +138% nationally in 2018), so they only
-# get GROWTH_PCT_BOUNDS.
+# Real (price-deflated) growth of the economy as a whole: GDP and GDP per head. Annual
+# regional real growth of the aggregate stays far inside this band; the one case we know
+# outside it is a quarter (Hubei 2020Q1, -39.2%), and holding such a figure for a person to
+# confirm is what quarantine is for. Its parts swing further and are real: an industry's
+# value added on a small base moves with one project (玉树's secondary industry fell 68.3% in
+# 2018, when the reconstruction after the earthquake ended), and telecom volume rose 138%
+# nationally in 2018. So every other real-basis series only gets GROWTH_PCT_BOUNDS.
 REAL_GROWTH_BOUNDS = (-30.0, 60.0)
-REAL_GROWTH_CATEGORIES = ("national_accounts",)
+REAL_GROWTH_CODES = ("gdp", "gdp_per_capita")
 # Changes in percentage points of a rate or share in [0, 100].
 PP_CHANGE_BOUNDS = (-100.0, 100.0)
 # "是…的N倍": a positive multiple. Against a base four decades back real multiples pass 1000
