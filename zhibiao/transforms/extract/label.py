@@ -348,6 +348,27 @@ def generic_label_takes_its_noun(clause: Clause, fig: Figure) -> Figure:
     return fig
 
 
+@rule("label")
+def funding_names_what_it_pays_for(clause: Clause, fig: Figure) -> Figure:
+    """投入2.04亿元，实施6308户农村危房改造 / 投入6.93亿元，建成56个易地扶贫搬迁集中安置点:
+    money named by its verb alone (投入) pays for the work the next clause names, and two such
+    amounts in one sentence are two series, not one stated twice."""
+    if _settled(fig) or fig.label not in lexicon.word_set("funding_words"):
+        return fig
+    use = lexicon.regex("funded_work").match(clause.text, fig.q.end)
+    if not use:
+        return fig
+    work = use["work"]
+    for n in (3, 2, 1):  # 6308户农村危房改造: the count's unit is no part of the work
+        if units.is_count(work[:n]):
+            work = work[n:]
+            break
+    work = clean_label(work)
+    if len(work) >= 2:
+        fig.label = work + fig.label
+    return fig
+
+
 def _without_addition(label: str) -> str:
     """新增市场主体 -> 市场主体, 获准使用的企业新增 -> 获准使用的企业: the noun an addition word
     (catalog_flow_only_words) adds to, the word before or after it."""

@@ -64,7 +64,13 @@ def last_year_by_its_words(clause: Clause, fig: Figure) -> Figure:
 
 @rule("period")
 def average_since_a_base_year(clause: Clause, fig: Figure) -> Figure:
-    """与2020年相比，地区生产总值年均增长8.4%: an average over the years since that base."""
+    """与2020年相比，地区生产总值年均增长8.4%: an average over the years since that base.
+
+    The span runs from the base year, as printed, to the year in force (2020-2024), the way
+    由2020年的…增加到2024年的… names it (growth_between_two_years): one span for one stretch
+    of years however the sentence words it. Readers of these releases name the average of a
+    five-year review by its years (是2016年的1.9倍，年均增长6.7%: 2016-2020), not by the years
+    of growth after the base (2017-2020)."""
     year = clause.sentence.year
     before = clause.text[: fig.q.start]
     if fig.measure != "growth_pct" or not year or not before.endswith(_average_words(), 0):
@@ -73,7 +79,7 @@ def average_since_a_base_year(clause: Clause, fig: Figure) -> Figure:
     base = int(found[-1][1] or found[-1][2]) if found else None
     if base is None or not year > base + 1:
         return fig
-    return _set(fig, year, "", "span", base + 1)
+    return _set(fig, year, "", "span", base)
 
 
 def _average_words() -> tuple[str, ...]:
