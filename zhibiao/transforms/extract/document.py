@@ -80,15 +80,15 @@ def document_year(text: str) -> int | None:
 
 def title_region(text: str) -> str | None:
     """A bulletin of 西藏自治区 describes 西藏自治区: the region named in the title line
-    (never in a body line: 其中，成都市增长7.1% does not make a provincial release 成都's)."""
+    (never in a body line: 其中，成都市增长7.1% does not make a provincial release 成都's);
+    of a path the most specific (西藏阿里地区脱贫攻坚成果情况新闻发布会 is 阿里地区's)."""
     for line in text.split("\n")[:6]:
         if (
             len(line) <= 60
             and lexicon.regex("title_region_line").search(line)
             and not lexicon.regex("heading_stop").search(line)
         ):
-            found = catalog.find_regions(line)
-            return found[0][2] if found else None
+            return _most_specific(line)
     return None
 
 

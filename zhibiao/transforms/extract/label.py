@@ -28,6 +28,7 @@ from zhibiao.transforms.extract.lists import (
     borrow_label,
     distribute,
     has_head,
+    subject_of_contribution,
     topic_prefix,
 )
 from zhibiao.transforms.extract.measure import is_rate, predicate
@@ -256,6 +257,23 @@ def subject_of_a_number_without_unit(clause: Clause, fig: Figure) -> Figure:
     if own and own[-1].q.end >= clause_start(clause.text, max(start - 1, 0)):
         return fig
     fig.label = _unitless_subject(clause, fig.lo)
+    return fig
+
+
+@rule("label")
+def growth_rate_of_the_clause_before(clause: Clause, fig: Figure) -> Figure:
+    """酒店预订量同比明显上升，增幅达到12.5% / 旅游收入大幅增长，增速达15%: a part that names only
+    a rate of growth is the growth of what the part before it names, without its verdict."""
+    if _settled(fig) or fig.label or fig.measure != "growth_pct":
+        return fig
+    if not lexicon.regex("growth_noun_alone").match(fig.window.strip()):
+        return fig
+    before = clause_before(clause.text, fig.lo)
+    if any(c.isdigit() for c in before):
+        return fig  # the part before stated its own figure: label_of_the_figure_before
+    subject = clean_label(lexicon.regex("verdict_of_a_change").sub("", before))
+    if has_head(subject):
+        fig.label = subject
     return fig
 
 
@@ -542,6 +560,22 @@ def relation_to_another_indicator(clause: Clause, fig: Figure) -> Figure:
     subjects = [f.label for f in _previous(clause) if f.measure == "level" and f.label]
     if m and subjects:
         fig.label = subjects[-1] + m["relation"]
+    return fig
+
+
+@rule("label")
+def contribution_of_the_subject_before(clause: Clause, fig: Figure) -> Figure:
+    """全州实现工业增加值8.61亿元，…；对全州经济增长的贡献率为41.8%，拉动GDP增长4.7个百分点: a
+    contribution to growth with no subject of its own is of the indicator before it."""
+    if _settled(fig) or not fig.label:
+        return fig
+    m = lexicon.regex("contribution_to_growth").match(fig.label)
+    previous = [f for f in _previous(clause) if f.label and "quoted" not in f.flags]
+    if not m or m.end() != len(fig.label) or not previous:
+        return fig
+    subject = subject_of_contribution(previous[-1].label)
+    if subject:
+        fig.label = subject + fig.label
     return fig
 
 

@@ -236,8 +236,36 @@ def distribute(group, previous: list, measure: str) -> None:
                 labels = [subject_of(f.label) + base for f in prior]
             group.regions = [f.region for f in prior]
         else:
-            labels = [base or ""] * n
+            listed = _list_before(previous, n)
+            said = clean_label(tail.sub("", clean_label(predicate)))
+            if listed and said and not base:
+                # 三次产业对经济增长的贡献率分别为…，分别拉动经济增长0.3、6.5和4.5个百分点:
+                # the same items, another attribute of each
+                labels = [subject_of_contribution(f.label) + said for f in listed]
+                group.regions = [f.region for f in listed]
+            else:
+                labels = [base or ""] * n
     group.labels = labels
+
+
+def _list_before(previous: list, n: int) -> list | None:
+    """The n figures of the 分别 list just before, whatever they measure."""
+    last = previous[-n:] if len(previous) >= n else []
+    group = last[0].group if last else None
+    if group is None or group.size != n or any(f.group is not group for f in last):
+        return None
+    return last
+
+
+def subject_of_contribution(label: str) -> str:
+    """第一产业对经济增长的贡献率 -> 第一产业, 工业增加值 -> 工业: whose contribution to the
+    growth of the economy; "" when the label names no industry (营业收入, 社会消费品零售总额
+    pull the growth of their own total, said in the label: 拉动规模以上服务业营业收入)."""
+    m = lexicon.regex("contribution_to_growth").search(label)
+    if m and m.start() > 0:
+        return label[: m.start()]
+    head = next((h for h in lexicon.words("contributing_heads") if label.endswith(h)), None)
+    return label[: -len(head)] if head and len(label) > len(head) else ""
 
 
 def region_list(before: str, n: int) -> list[str] | None:

@@ -65,6 +65,7 @@ def spell_out_chinese_numerals(sentence: str) -> str:
     sentence = p["percent"].sub(lambda m: _or_same(m, "%"), sentence)
     sentence = p["permille"].sub(lambda m: _or_same(m, "‰"), sentence)
     digits = dict(lexicon.mapping("numeral_digits"))
+    sentence = lexicon.regex("numeral_tenths").sub(lambda m: f"{digits[m['n']] * 10}%", sentence)
     sentence = p["small"].sub(lambda m: str(digits[m[1]]) + m[2], sentence)
     sentence = p["counted"].sub(_counted, sentence)
     return _zero_reached(p["amount"].sub(_amount, sentence))

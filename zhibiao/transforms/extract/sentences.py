@@ -20,6 +20,11 @@ from zhibiao.transforms.extract.period_phrases import setting_periods
 _HEADING_MAX = 40
 
 
+# Parts of a year that, opening a paragraph of an undated release, hold for the paragraphs
+# after it.
+_CARRIED_PARTS = ("ytd", "half", "quarter")
+
+
 @dataclass
 class _Context:
     year: int | None
@@ -150,6 +155,10 @@ def iter_sentences(
                 carries = not work_report and not retrospective
                 if leading and opening and carries and re.search(r"\d", line):
                     ctx.year, ctx.now = para.year, para.now  # holds for the paragraphs after
+                    if not ctx.suffix and para.period_type in _CARRIED_PARTS:
+                        # 前三季度，… opens a release that no title dates: 分行业看，… below
+                        # it is 前三季度's too (a month, 截至12月底, is only its paragraph's)
+                        ctx.suffix, ctx.period_type = para.suffix, para.period_type
                 opening = False
                 yield Sentence(part, index, para_no, ctx.heading, para.year, para.suffix,
                                para.period_type, ctx.mode, full.strip(), earlier,
@@ -166,7 +175,7 @@ def _looking_back(text: str, now: int | None) -> int | None:
     lead = [line for line in text.split("\n")[:8] if line.strip()][:3]
     for line in lead:
         m = lexicon.regex("retrospective_lead").search(line)
-        if m and now:
+        if m and now and (m["since"] or is_heading(line)):
             return now - int(cn2an.cn2an(m["n"], "smart"))
     return None
 
