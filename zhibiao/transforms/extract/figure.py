@@ -30,7 +30,7 @@ class Sentence:
     year: int | None  # year in force: heading year, else document year
     suffix: str  # sub-year period in force from a heading or a leading adverbial ("M01-M06")
     period_type: str
-    mode: str  # review, plan or release
+    mode: str  # review, plan, release, or declared_plan (after 今年…主要预期目标是)
     full: str = ""  # the whole sentence up to 。！？: the evidence a person reads
     earlier: str = ""  # the sentence's text before this part
     now: bool = False  # its year is the time of writing (截至目前…。其中，…): never a plan

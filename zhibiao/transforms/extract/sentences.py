@@ -165,6 +165,8 @@ def iter_sentences(
                                para.now, None if dated else since)  # fmt: skip
                 earlier += part
                 index += 1
+        if ctx.mode == "release" and lexicon.regex("plan_declaration").search(line):
+            ctx.mode = "declared_plan"  # the paragraphs after it tell the plan (status.py)
 
 
 def _looking_back(text: str, now: int | None) -> int | None:

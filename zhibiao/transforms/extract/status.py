@@ -21,6 +21,17 @@ def plan_part_is_target(clause: Clause, fig: Figure) -> Figure:
 
 
 @rule("status")
+def plan_told_after_its_targets(clause: Clause, fig: Figure) -> Figure:
+    """今年经济社会发展的主要预期目标是：…。 / 建成6个公交场站: in a story of a work report, the
+    tasks told after the year's targets are the plan, of that year or later; a year before it
+    (过去一年，…) is still told as done."""
+    year, doc_year = fig.year, clause.document.year
+    if clause.sentence.mode != "declared_plan" or not (year and doc_year and year >= doc_year):
+        return fig
+    return fig.set(status="target")
+
+
+@rule("status")
 def progress_against_a_plan(clause: Clause, fig: Figure) -> Figure:
     """…完成投资161亿元，占年度目标任务185亿元的87%: the plan's own amount is the target; the
     share of it done is no target, whatever plan words it names (target_words_before)."""
