@@ -123,6 +123,9 @@ NORMALIZE_CASES = [
     ("全\u200b年\u200d增\ufeff长\u00ad", "全年增长"),
     ("全年\x07增长\x00\x1b", "全年增长"),
     ("  第一段  \r\n\r\n\n\t第二段\f第三段 ", "第一段\n第二段\n第三段"),
+    # a line break inside a bracket the next line closes is the page's wrapping
+    ("增长8.4%（含园区增长\n8.3%），比1-9月加快", "增长8.4%（含园区增长8.3%），比1-9月加快"),
+    ("全年（预计）\n（二）工业", "全年（预计）\n（二）工业"),
     ("", ""),
 ]
 

@@ -84,7 +84,7 @@ def normalize_text(text: str) -> str:
     text = _t2s().convert(text).translate(_AFTER_T2S)
     text = _ASCII_PUNCT_NEAR_CJK.sub(lambda m: _TO_FULLWIDTH[m.group()], text)
     text = _COMMA_GROUPS.sub(lambda m: m.group(1) + m.group(2).replace(",", ""), text)
-    return _tidy_spaces(text).replace(_GAP_MARK, "\u3000")
+    return _rejoin_open_brackets(_tidy_spaces(text)).replace(_GAP_MARK, "\u3000")
 
 
 def _join_digit_groups(text: str) -> str:
@@ -107,6 +107,25 @@ def _ellipses(text: str) -> str:
 def _nfkc_keeping_chinese_punctuation(text: str) -> str:
     parts = _KEEP_SPLIT.split(text)
     return "".join(p if i % 2 else unicodedata.normalize("NFKC", p) for i, p in enumerate(parts))
+
+
+def _rejoin_open_brackets(text: str) -> str:
+    """规上工业增加值同比增长8.4%（含园区增长⏎8.3%），…: a line break inside a full-width bracket
+    that the next line closes is the page's wrapping, not the end of a paragraph."""
+    out: list[str] = []
+    for line in text.split("\n"):
+        close = line.find("）")
+        opened = line.find("（")
+        if (
+            out
+            and out[-1].count("（") > out[-1].count("）")
+            and 0 <= close
+            and (opened < 0 or close < opened)
+        ):
+            out[-1] += line
+        else:
+            out.append(line)
+    return "\n".join(out)
 
 
 def _tidy_spaces(text: str) -> str:

@@ -86,7 +86,7 @@ def comparators_of_a_list(clause: Clause, fig: Figure) -> Figure:
     if fig.position >= len(areas):
         return fig
     suffix = lexicon.words("growth_rate_suffix")[0] + m["verb"] + areas[fig.position]
-    fig.suffix = suffix + fig.suffix
+    fig.suffix = suffix + (m["after"] or "") + fig.suffix
     fig.flags.add("rate_of_previous")
     return _settle(fig, rated[-1].label)
 
@@ -106,7 +106,7 @@ def one_change_against_several_areas(clause: Clause, fig: Figure) -> Figure | li
     out = []
     for area in lexicon.regex("list_item_joiners").split(m["areas"]):
         one = dataclasses.replace(fig, flags=set(fig.flags), trace=list(fig.trace))
-        one.suffix = suffix + area + fig.suffix
+        one.suffix = suffix + area + (m["after"] or "") + fig.suffix
         one.flags.add("rate_of_previous")
         out.append(_settle(one, rated[-1].label))
     return out
@@ -123,6 +123,21 @@ def item_of_a_list(clause: Clause, fig: Figure) -> Figure:
     # 城乡居民人均可支配收入年均分别增长8.2%和10.1%: each item's average (below)
     label = _without_average(fig, labels[fig.position]) if fig.position < len(labels) else ""
     return _settle(fig, label)
+
+
+@rule("label")
+def variant_in_brackets(clause: Clause, fig: Figure) -> Figure:
+    """规上工业增加值同比增长8.4%（含园区增长8.3%），比1-9月（8.2%）加快0.2个百分点: the
+    bracket states the indicator before it on another scope, its own series; what follows the
+    bracket still speaks of the indicator before it."""
+    previous = [f for f in _previous(clause) if f.label and not f.flags & {"quoted", "variant"}]
+    m = lexicon.regex("variant_in_brackets").search(fig.window)
+    if _settled(fig) or not m or not previous or clean_label(fig.window[: m.start()]):
+        return fig
+    opening, closing = lexicon.words("unclosed_aside")[0], lexicon.words("closing_brackets")[0]
+    fig.suffix = opening + m["scope"] + closing + fig.suffix
+    fig.flags.add("variant")  # no figure after it takes its label (label_of_the_figure_before)
+    return _settle(fig, previous[-1].label)
 
 
 @rule("label")
@@ -290,6 +305,7 @@ def label_of_the_figure_before(clause: Clause, fig: Figure) -> Figure:
         f
         for f in previous
         if f.measure != "pp_change"
+        and "variant" not in f.flags
         and not f.label.endswith(suffix)
         and "plan_share" not in f.flags  # 完成年度预算的52.3%，同比增长6.8%: the revenue's growth
     ]

@@ -71,6 +71,14 @@ def _sign(words: str) -> float:
 
 
 @rule("measure")
+def structure_part_is_a_share(clause: Clause, fig: Figure) -> Figure:
+    """三次产业结构由2014年的13.88:53.06:33.06调整为…: each part of a structure is a share, a
+    level, whatever growth the clause stated before it (…增长11.9%，增速位列全市第一三次产业
+    结构…, where a release lost its full stop)."""
+    return fig.set(measure="level") if "ratio_part" in fig.flags else fig
+
+
+@rule("measure")
 def bare_ratio_is_a_level(clause: Clause, fig: Figure) -> Figure:
     """城乡居民收入比2.33 (2.49:1): a ratio of two amounts, printed without a unit, is the
     indicator's own value (a level, in 倍); 是上年的2.5倍 is a multiple."""

@@ -12,7 +12,12 @@ from zhibiao.transforms import lexicon, units
 from zhibiao.transforms.extract.code import indicator_kind
 from zhibiao.transforms.extract.figure import Clause, Figure
 from zhibiao.transforms.extract.measure import is_rate
-from zhibiao.transforms.extract.period_phrases import THIS_MONTH, last_month, period_key
+from zhibiao.transforms.extract.period_phrases import (
+    THIS_MONTH,
+    find_periods,
+    last_month,
+    period_key,
+)
 from zhibiao.transforms.extract.rules import rule
 from zhibiao.transforms.extract.text import clause_start
 
@@ -84,6 +89,23 @@ def average_since_a_base_year(clause: Clause, fig: Figure) -> Figure:
 
 def _average_words() -> tuple[str, ...]:
     return tuple(w + g for w in lexicon.words("span_average") for g in lexicon.words("growth_up"))
+
+
+@rule("period")
+def base_period_in_brackets(clause: Clause, fig: Figure) -> Figure:
+    """比1-9月（8.2%）加快0.2个百分点 / 比9月（21.4%）回落15.5个百分点: the number in brackets
+    after a compared period is that period's figure; read as the current period's, it was the
+    same series stated twice, and both values were held back."""
+    m = lexicon.regex("base_period_in_brackets").search(clause.text, 0, fig.q.start)
+    if not m or m.end() != fig.q.start:
+        return fig
+    found = find_periods(m["phrase"])
+    if len(found) != 1 or (found[0].start, found[0].end) != (0, len(m["phrase"])):
+        return fig  # 比上年增长（…: no period of its own
+    year, suffix, ptype, first = _resolve(clause, found[0], clause.sentence.year)
+    if year is None or first is not None:
+        return fig
+    return _set(fig, year, suffix, ptype)
 
 
 @rule("period")
