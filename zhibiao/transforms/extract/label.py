@@ -262,6 +262,27 @@ def _unitless_subject(clause: Clause, lo: int) -> str:
 
 
 @rule("label")
+def share_of_what_follows(clause: Clause, fig: Figure) -> Figure:
+    """把90%的本级项目资金、80%的援藏资金向深度贫困县乡倾斜 / 95%以上的行政村通了光纤: a
+    percent linked by 的 to the noun after it is that noun's share; the words before it
+    (把, or 的本级项目资金 of the percent before) name nothing of it."""
+    if _settled(fig) or fig.q.unit != PERCENT or fig.measure != "level":
+        return fig  # 增长10%左右的预期目标: a growth's 的 leads to its plan, not to a noun
+    particle = lexicon.words("label_after_particle")[0]
+    own = fig.window.strip("".join(lexicon.words("list_edge_joiners")))
+    if clean_label(own) and not own.startswith(particle):
+        return fig
+    tail = clause.text[fig.q.end :]
+    bound = next((w for w in lexicon.words("label_after_qualifier") if tail.startswith(w)), "")
+    if not tail.startswith(particle, len(bound)):
+        return fig
+    noun = label_after(clause.text, fig.q.end + len(bound))
+    if len(noun) >= 2 and not lexicon.regex("plan_after_a_percent").search(noun):
+        fig.after = fig.label = noun
+    return fig
+
+
+@rule("label")
 def subject_of_a_number_without_unit(clause: Clause, fig: Figure) -> Figure:
     """…突破100亿元大关，达到103.2亿元 / 指数为102.1，上涨2.1%: the clause before stated a
     number that is no figure, and named the indicator."""
@@ -397,7 +418,8 @@ def funding_names_what_it_pays_for(clause: Clause, fig: Figure) -> Figure:
         if units.is_count(work[:n]):
             work = work[n:]
             break
-    work = clean_label(work)
+    # 建设帕古水库、堆曲灌区工程等水利项目30个: what is paid for is after the examples
+    work = clean_label(work.rsplit(lexicon.words("generic_subject_separator")[0], 1)[-1])
     if len(work) >= 2:
         fig.label = work + fig.label
     return fig
