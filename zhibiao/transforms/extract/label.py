@@ -130,9 +130,11 @@ def variant_in_brackets(clause: Clause, fig: Figure) -> Figure:
     """规上工业增加值同比增长8.4%（含园区增长8.3%），比1-9月（8.2%）加快0.2个百分点: the
     bracket states the indicator before it on another scope, its own series; what follows the
     bracket still speaks of the indicator before it."""
-    previous = [f for f in _previous(clause) if f.label and not f.flags & {"quoted", "variant"}]
     m = lexicon.regex("variant_in_brackets").search(fig.window)
-    if _settled(fig) or not m or not previous or clean_label(fig.window[: m.start()]):
+    if _settled(fig) or not m or clean_label(fig.window[: m.start()]):
+        return fig
+    previous = [f for f in _previous(clause) if f.label and not f.flags & {"quoted", "variant"}]
+    if not previous:
         return fig
     opening, closing = lexicon.words("unclosed_aside")[0], lexicon.words("closing_brackets")[0]
     fig.suffix = opening + m["scope"] + closing + fig.suffix
@@ -608,8 +610,10 @@ def contribution_of_the_subject_before(clause: Clause, fig: Figure) -> Figure:
     if _settled(fig) or not fig.label:
         return fig
     m = lexicon.regex("contribution_to_growth").match(fig.label)
+    if not m or m.end() != len(fig.label):
+        return fig
     previous = [f for f in _previous(clause) if f.label and "quoted" not in f.flags]
-    if not m or m.end() != len(fig.label) or not previous:
+    if not previous:
         return fig
     subject = subject_of_contribution(previous[-1].label)
     if subject:

@@ -207,19 +207,23 @@ def distribute(group, previous: list, measure: str) -> None:
     before, predicate = strip_period(window[:cut]), window[cut + len(word) :]
     n = group.size
     tail = lexicon.regex("growth_tail")
-    base = clean_label(tail.sub("", clean_label(before)))
+
+    def named(words: str) -> str:  # the indicator the words name, without a growth tail
+        return clean_label(tail.sub("", clean_label(words)))
+
+    base = named(before)
     group.regions = [None] * n
     regions = region_list(before, n)
     counted = None if regions else _regions_then_label(before, n)
     if regions:
-        own = clean_label(tail.sub("", clean_label(predicate)))
+        own = named(predicate)
         # 朗县、察隅县分别下降3.1%和2.4%: the regions' indicator is the one just stated
         group.labels = [own or borrow_label(previous, measure) or ""] * n
         group.regions = regions
         return
     if counted:
         group.regions = counted[0]
-        group.labels = [clean_label(tail.sub("", clean_label(counted[1])))] * n
+        group.labels = [named(counted[1])] * n
         return
     labels = expand_list(base, n) if base else None
     share = lexicon.regex("share_left_open").search(predicate.strip())
@@ -237,7 +241,7 @@ def distribute(group, previous: list, measure: str) -> None:
             group.regions = [f.region for f in prior]
         else:
             listed = _list_before(previous, n)
-            said = clean_label(tail.sub("", clean_label(predicate)))
+            said = named(predicate)
             if listed and said and not base:
                 # 三次产业对经济增长的贡献率分别为…，分别拉动经济增长0.3、6.5和4.5个百分点:
                 # the same items, another attribute of each

@@ -96,8 +96,8 @@ def base_period_in_brackets(clause: Clause, fig: Figure) -> Figure:
     """比1-9月（8.2%）加快0.2个百分点 / 比9月（21.4%）回落15.5个百分点: the number in brackets
     after a compared period is that period's figure; read as the current period's, it was the
     same series stated twice, and both values were held back."""
-    m = lexicon.regex("base_period_in_brackets").search(clause.text, 0, fig.q.start)
-    if not m or m.end() != fig.q.start:
+    m = lexicon.regex("base_period_in_brackets").search(clause.text, 0, fig.q.start)  # …（$
+    if not m:
         return fig
     found = find_periods(m["phrase"])
     if len(found) != 1 or (found[0].start, found[0].end) != (0, len(m["phrase"])):
