@@ -106,7 +106,8 @@ def clauses(text: str, doc: Document):
 
     初步核算 makes the rest of its paragraph preliminary, and the national-accounts figures
     (shares, contributions, per-capita GDP) of the paragraphs after it, up to the next
-    heading; a note that some data are preliminary (部分数据为初步统计数) makes nothing so.
+    heading; 初步统计 makes its own sentence so (and the accounts, as 初步核算 does); a note
+    that some data are preliminary (部分数据为初步统计数) makes nothing so.
     """
     previous, subject, memory, topic = None, None, [], None
     preliminary = accounts = False
@@ -125,9 +126,11 @@ def clauses(text: str, doc: Document):
             accounts = False
         if lexicon.regex("preliminary_opening").search(sentence.text):
             preliminary = accounts = True
+        counted = lexicon.regex("preliminary_sentence").search(sentence.text) is not None
+        accounts = accounts or counted
         previous = sentence
         subject = region.subject(sentence.text) or subject
-        clause = _clause(sentence, doc, preliminary, subject, memory)
+        clause = _clause(sentence, doc, preliminary or counted, subject, memory)
         clause.accounts_preliminary, clause.topic = accounts, topic
         yield clause
         memory.extend(clause.own)
