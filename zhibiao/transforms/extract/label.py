@@ -761,9 +761,10 @@ def real_growth_of_a_nominal_indicator(clause: Clause, fig: Figure) -> Figure:
 @rule("label")
 def average_over_years(clause: Clause, fig: Figure) -> Figure:
     """地区生产总值年均增长8%: an average annual growth. Over a span the period says so
-    (“十四五”以来…, 与2020年相比…); without one the series is the indicator's 年均."""
+    (“十四五”以来…, 与2020年相比…, a heading 五年工作回顾 above it); without one the series
+    is the indicator's 年均."""
     average = lexicon.words("span_average")[0]
-    if "average" not in fig.flags or average in fig.full_label:
+    if "average" not in fig.flags or average in fig.full_label or clause.sentence.since:
         return fig
     before = clause.text[: fig.q.start]
     spans = [p for p in clause.periods if p.end <= fig.q.start and p.first_year or p.years > 1]

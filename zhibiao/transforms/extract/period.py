@@ -130,7 +130,7 @@ def phrase_before_the_figure(clause: Clause, fig: Figure) -> Figure:
         y, p_suffix, p_type, p_first = _resolve(clause, p, year)
         if p_first is not None:
             between = clause.text[max(p.end, clause_start(clause.text, fig.q.start)) : fig.q.start]
-            summed = p.in_force or any(w in between for w in lexicon.words("span_sum_words"))
+            summed = p.in_force or lexicon.regex("span_sum_words").search(between) is not None
             # “十三五”期间，7个县通过验收: things done over a closed span are counted over it
             summed = summed or (p.year is not None and fig.measure == "level" and _counted(fig))
             # 2018年以来，茶产量达到106.62吨: what accrues since a year is its total since then
@@ -148,12 +148,20 @@ def phrase_before_the_figure(clause: Clause, fig: Figure) -> Figure:
     if now:
         fig.flags.add("now")  # 今年以来, 如今: the time of writing, never a plan (status)
     told = any(p.start < fig.q.start for p in clause.periods)
-    done = lexicon.regex("deeds_over_decades").search(
-        clause.text, clause_start(clause.text, fig.q.start), fig.q.end + 12
-    )
-    if not told and s.since and year and fig.measure == "level" and _counted(fig) and done:
+    if not told and s.since and year and _over_the_story(clause, fig):
         first = s.since  # 40年来…：编制完成了35个…规划: what the decades' story counts, over them
     return _set(fig, year, suffix, ptype, first)
+
+
+def _over_the_story(clause: Clause, fig: Figure) -> bool:
+    """In a story looking back (70年来…; a heading 五年工作回顾): a count of things done (建成
+    56个安置点) and a total or average (累计完成投资1008亿元, 年均增长23.5%) are over its
+    years; an amount or a rate without those words is its last year's."""
+    start = clause_start(clause.text, fig.q.start)
+    if lexicon.regex("span_total_words").search(clause.text, start, fig.q.start):
+        return True
+    done = lexicon.regex("deeds_over_decades").search(clause.text, start, fig.q.end + 12)
+    return fig.measure == "level" and _counted(fig) and done is not None
 
 
 def _resolve(clause: Clause, p, year_in_force: int | None) -> tuple:

@@ -166,6 +166,9 @@ def _spans(sentence: str, taken: list[tuple[int, int]]) -> list[PeriodMention]:
         first = 2001 + 5 * (number(m["k"]) - 10)  # 十五 2001-2005, 十四五 2021-2025
         last = first + 4 if m["closed"] else None
         found.append(PeriodMention(m.start(), m.end(), last, "", "span", first))
+    for m in lexicon.regex("period_since_congress").finditer(sentence):
+        first = 2013 + 5 * (number(m["k"]) - 18)  # 十八大 sat in 2012, one every five years
+        found.append(PeriodMention(m.start(), m.end(), None, "", "span", first))
     for m in lexicon.regex("period_past_years").finditer(sentence):
         n = number(m["n"] or m["m"])
         found.append(PeriodMention(m.start(), m.end(), None, "", "year", None, -1, n,

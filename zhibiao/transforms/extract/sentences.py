@@ -7,6 +7,7 @@ leading adverbial ("前三季度，…") holds for the rest of its paragraph.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -33,6 +34,7 @@ class _Context:
     mode: str = "release"
     heading: str | None = None
     now: bool = False  # the year in force is the time of writing (截至目前, 如今)
+    since: int | None = None  # a heading reviews the years from this one (“十二五”时期工作回顾)
 
 
 def is_heading(line: str) -> bool:
@@ -102,12 +104,26 @@ def _apply_heading(
         ctx.suffix, ctx.period_type = "", "year"
     if title:
         return
+    ctx.since = _reviewed_span(periods, line, ctx.year, report_year, published, doc_year)
     if _has(line, "review_headings"):
         ctx.mode = "review"  # 2023年重点工作完成情况 reviews, though it names 重点工作
     elif _has(line, "plan_headings"):
         ctx.mode = "plan"
     elif report_year and years and lexicon.regex("heading_plan_or_review").search(line):
         ctx.mode = "plan" if years[0] >= report_year else "review"
+
+
+def _reviewed_span(periods, line, year, report_year, published, doc_year) -> int | None:
+    """“十二五”时期工作回顾, 过去五年工作回顾, 五年工作回顾 (in a work report): the first year
+    of the span a heading reviews, whose totals its sections count."""
+    for p in periods:
+        last, _, _, first = p.resolve(year, published, bool(report_year), doc_year)
+        if first is not None and last is not None and first < last:
+            return first
+    m = lexicon.regex("review_span_heading").search(line)
+    if m and report_year:
+        return report_year - int(cn2an.cn2an(m["n"], "smart"))
+    return None
 
 
 def iter_sentences(
@@ -141,7 +157,7 @@ def iter_sentences(
         if is_heading(line) or (not titled and is_headline(line)):
             _apply_heading(ctx, line, report_year, not titled, published, year)
         titled = True
-        para = _Context(ctx.year, ctx.suffix, ctx.period_type, ctx.mode, ctx.heading, ctx.now)
+        para = dataclasses.replace(ctx)
         opening = True
         dated = False
         for full in lexicon.regex("full_sentence_end").split(line):
@@ -162,7 +178,7 @@ def iter_sentences(
                 opening = False
                 yield Sentence(part, index, para_no, ctx.heading, para.year, para.suffix,
                                para.period_type, ctx.mode, full.strip(), earlier,
-                               para.now, None if dated else since)  # fmt: skip
+                               para.now, None if dated else (since or para.since))  # fmt: skip
                 earlier += part
                 index += 1
         if ctx.mode == "release" and lexicon.regex("plan_declaration").search(line):
