@@ -292,6 +292,15 @@ def test_a_share_printed_from_unrounded_data_passes():
     assert validate(frame).quarantined.empty
 
 
+def test_shares_in_two_decimals_may_miss_100_by_their_rounding():
+    """29.77 + 37.92 + 32.29 = 99.98 (the 甘德县 2018 bulletin): each share is rounded on its
+    own, so three of them may miss 100 by what three one-decimal shares may."""
+    frame, _ = set_value("第一产业比重", 9.10, "9.10", "%")(clean_document())
+    frame, _ = set_value("第二产业比重", 37.00, "37.00", "%")(frame)
+    frame, _ = set_value("第三产业比重", 53.88, "53.88", "%")(frame)
+    assert validate(frame).quarantined.empty
+
+
 def test_levels_of_decades_ago_are_not_held_to_todays_bounds():
     """那曲's GDP of 1990 was 2.95亿元, below any prefecture's today; the same figure dated
     2023 is a lost magnitude."""

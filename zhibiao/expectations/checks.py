@@ -293,7 +293,7 @@ def _check_shares(df: pd.DataFrame) -> None:
 
 def _check_share_sum(df, rule: str, shares: list[dict], region, period) -> None:
     total = sum(s["value"] for s in shares)
-    slack = sum(s["half_unit"] for s in shares)
+    slack = max(sum(s["half_unit"] for s in shares), rules.SHARE_SUM_SLACK_POINTS)
     if abs(total - 100) <= slack * (1 + 1e-9):
         return
     terms = " + ".join(f"{s['indicator_label']} {plain(s['value'])}%" for s in shares)

@@ -200,6 +200,12 @@ SHARES = (
 # held as inconsistent.
 SHARE_SLACK_UNITS = 2.0
 
+# Shares printed to two decimals still come from the office's own rounding of each part: the
+# 甘德县 2018 bulletin prints 29.77 + 37.92 + 32.29 = 99.98. Three such shares may miss 100 by
+# at least this many points (what three one-decimal shares may) before they are held as
+# inconsistent; a real slip (63.9 for 53.9) misses by whole points.
+SHARE_SUM_SLACK_POINTS = 0.15
+
 # When rounding cannot be read from raw_value (a range, a Chinese numeral), allow this share
 # of the larger side: printed figures carry 3-5 significant digits.
 FALLBACK_RELATIVE_TOLERANCE = 0.005
