@@ -168,6 +168,15 @@ def _unit_fits(code: str, dim: str | None) -> bool:
     return expected == dim
 
 
+def _scale_fits(code: str, unit: str | None) -> bool:
+    """A rate printed in % is no rate the catalog states in ‰ (死亡率控制在1.93% after a count
+    of dead livestock is no population death rate): both are ratios, on different scales."""
+    printed, stated = units.get(unit or ""), units.get(_units()[code])
+    if printed is None or stated is None or "ratio" not in (printed.dimension, stated.dimension):
+        return True
+    return printed.dimension != stated.dimension or printed.base == stated.base
+
+
 @per_document
 def match_indicator(label: str, unit: str | None = None) -> str | None:
     """The catalog code a label names, or None when that is not certain.
@@ -194,7 +203,7 @@ def match_indicator(label: str, unit: str | None = None) -> str | None:
         # (…转移就业人次) is more exact than the one counted in 人
         exact = _match(s + unit)
         code = exact if exact is not None and _units()[exact] == unit else code
-    if code is not None and not _unit_fits(code, dim):
+    if code is not None and not (_unit_fits(code, dim) and _scale_fits(code, unit)):
         return None
     return code
 

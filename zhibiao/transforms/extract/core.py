@@ -73,7 +73,7 @@ def extract_rows(
     for clause in clauses(text, doc):
         rows.extend(_rows(clause, budget, len(rows)))
     budget.check_figures(len(rows), "by the end of the document")
-    return _bounds_apart(_headline_told_again(rows, _title_paragraph(text)))
+    return _bounds_apart(_headline_told_again(rows, _title_paragraph(text, rows)))
 
 
 def figures_frame(rows: list[dict]) -> pd.DataFrame:
@@ -248,12 +248,22 @@ def _bounds_apart(rows: list[dict]) -> list[dict]:
     return rows
 
 
-def _title_paragraph(text: str) -> int | None:
+def _title_paragraph(text: str, rows: list[dict]) -> int | None:
+    """The first paragraph when it is a headline, or a lede that sums up the story: every
+    figure it states, the body states again (一季度全地区生产总值预计实现15.74亿元，… over a
+    body that tells each of them)."""
     lines = text.split("\n")
     first = next(
         (i for i, line in enumerate(lines) if line.strip() and not is_breadcrumb(line)), None
     )
-    return first if first is not None and is_headline(lines[first]) else None
+    if first is None:
+        return None
+    if is_headline(lines[first]):
+        return first
+    lede = [r for r in rows if r["_paragraph"] == first]
+    body = [r for r in rows if r["_paragraph"] != first]
+    summed_up = lede and all(any(_told(r, b) for b in body) for r in lede)
+    return first if summed_up else None
 
 
 def _headline_told_again(rows: list[dict], title: int | None) -> list[dict]:

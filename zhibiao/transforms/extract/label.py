@@ -34,7 +34,7 @@ from zhibiao.transforms.extract.lists import (
 from zhibiao.transforms.extract.measure import is_rate, predicate
 from zhibiao.transforms.extract.quantities import people_nouns
 from zhibiao.transforms.extract.rules import rule
-from zhibiao.transforms.extract.text import clause_before, clause_start
+from zhibiao.transforms.extract.text import base_value_at, clause_before, clause_start
 
 
 def _settled(fig: Figure) -> bool:
@@ -56,6 +56,19 @@ def _previous(clause: Clause) -> list[Figure]:
 def structure_part(clause: Clause, fig: Figure) -> Figure:
     """三次产业结构为9.1:37.5:53.4: each part's label comes with the ratio (第一产业比重 …)."""
     return _settle(fig, fig.label) if "ratio_part" in fig.flags else fig
+
+
+@rule("label")
+def base_value_of_a_multiple(clause: Clause, fig: Figure) -> Figure:
+    """固定资产投资152.6亿元，是1965年155万元的近1万倍: the amount between the base year and
+    the multiple is the value of the amount before it (period.base_year_of_a_multiple dates
+    it); read alone, its label was 是1965年."""
+    if _settled(fig) or fig.measure != "level" or not base_value_at(clause.text, fig.q.start):
+        return fig
+    dimension = units.dimension(fig.q.unit)
+    whole = [f for f in _previous(clause) if f.measure == "level" and f.label]
+    same = [f for f in whole if units.dimension(f.q.unit) == dimension]
+    return _settle(fig, same[-1].label) if same else fig
 
 
 @rule("label")
@@ -395,7 +408,12 @@ def generic_label_takes_its_noun(clause: Clause, fig: Figure) -> Figure:
         noun = named[-1].label
         if fig.label in lexicon.word_set("stock_totals"):
             noun = _without_addition(noun)  # 新增市场主体…，总数达到…: the entities that exist
-        fig.label = _joined(noun, fig.label)
+        joined = _joined(noun, fig.label)
+        if not code_of(joined, fig.measure, fig.q.unit):
+            # 工业总产值达1.27亿元，实现增加值5847万元: 工业增加值, the catalog's, not 工业总产值增加值
+            prefix = topic_prefix(noun, fig.label, fig.q.unit)
+            joined = prefix + fig.label if prefix else joined
+        fig.label = joined
         return fig
     subject = clause_before(clause.text, fig.lo)
     subject = subject.rsplit(lexicon.words("generic_subject_separator")[0], 1)[-1]
@@ -876,6 +894,10 @@ def share_left_open_takes_its_noun(clause: Clause, fig: Figure) -> Figure:
     return fig
 
 
+def _last_level(previous: list[Figure]) -> Figure:
+    return next((p for p in reversed(previous) if p.measure == "level"), previous[-1])
+
+
 @rule("label")
 def subject_of_the_figure_before(clause: Clause, fig: Figure) -> Figure:
     """规上工业企业实现营业收入180.5亿元…；实现利润总额25.6亿元: a name that is no indicator
@@ -903,6 +925,7 @@ def subject_of_the_figure_before(clause: Clause, fig: Figure) -> Figure:
     prefix = topic_prefix(prior, fig.label, fig.q.unit)
     if prefix:
         fig.label = prefix + fig.label
-    elif units.dimension(previous[-1].q.unit) == units.dimension(fig.q.unit):
-        fig.label += attribute_suffix(prior, fig.label, fig.q.unit)  # 其中私人汽车…辆
+    elif units.dimension(_last_level(previous).q.unit) == units.dimension(fig.q.unit):
+        # 其中私人汽车…辆; （牛17.62万头，同比增长5.57%；马0.11万匹…: the last amount's unit
+        fig.label += attribute_suffix(prior, fig.label, fig.q.unit)
     return fig

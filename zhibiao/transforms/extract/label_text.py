@@ -85,7 +85,7 @@ def clean_label(text: str) -> str:
     if (
         text in lexicon.word_set("label_function_words")
         or lexicon.regex("label_adverb_prefix").fullmatch(text)
-        or len(text) < 2
+        or (len(text) < 2 and text not in lexicon.word_set("one_character_nouns"))
         or text in lexicon.word_set("leading_verbs")
         or opening.fullmatch(text)
     ):

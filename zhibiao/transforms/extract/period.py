@@ -19,7 +19,7 @@ from zhibiao.transforms.extract.period_phrases import (
     period_key,
 )
 from zhibiao.transforms.extract.rules import rule
-from zhibiao.transforms.extract.text import clause_start
+from zhibiao.transforms.extract.text import base_value_at, clause_start
 
 _PERIOD_END = {"Q1": 3, "Q2": 6, "Q3": 9, "Q4": 12, "H1": 6, "H2": 12}
 
@@ -34,12 +34,16 @@ def _set(
 
 @rule("period")
 def growth_between_two_years(clause: Clause, fig: Figure) -> Figure:
-    """由1978年的205万元增加到2017年的85.21亿元，增长了4160倍: the growth spans the two."""
+    """由1978年的205万元增加到2017年的85.21亿元，增长了4160倍 / 1965年…仅为93万元，2014年
+    达到9亿元，增长了967倍: the growth spans the two."""
     if fig.measure != "growth_pct":
         return fig
-    m = lexicon.regex("change_between_two_years").search(clause.text[: fig.q.start])
+    before = clause.text[: fig.q.start]
+    m = lexicon.regex("change_between_two_years").search(before)
     if not m or int(m["a"]) >= int(m["b"]):
-        return fig
+        m = lexicon.regex("levels_of_two_years").search(before)
+        if not m or int(m["b"]) - int(m["a"]) < 2:
+            return fig
     return _set(fig, int(m["b"]), "", "span", int(m["a"]))
 
 
@@ -272,3 +276,11 @@ def stock_is_dated_at_the_period_end(clause: Clause, fig: Figure) -> Figure:
     month = int(rest[-2:]) if fig.period_type == "ytd" else _PERIOD_END[rest]
     fig.period, fig.period_type = f"{year}M{month:02d}", "month"
     return fig
+
+
+@rule("period", refines=True)
+def base_year_of_a_multiple(clause: Clause, fig: Figure) -> Figure:
+    """是1965年155万元的近1万倍: the amount told between the base year and the multiple is
+    that year's (label.base_value_of_a_multiple names it)."""
+    year = base_value_at(clause.text, fig.q.start) if fig.measure == "level" else None
+    return _set(fig, year, "", "year") if year else fig

@@ -32,3 +32,12 @@ def clause_before(text: str, lo: int) -> str:
     start = clause_start(text, lo)
     before = text[: max(start - 1, 0)]
     return before[clause_start(before, len(before)) :]
+
+
+def base_value_at(text: str, start: int) -> int | None:
+    """The base year when the number at `start` is a base value told inside a multiple
+    (是1965年155万元的近1万倍), else None."""
+    for m in lexicon.regex("base_value_of_a_multiple").finditer(text, max(0, start - 8)):
+        if m.start("value") == start:
+            return int(m["year"])
+    return None
