@@ -22,6 +22,7 @@ from zhibiao.transforms.extract.label_text import (
     subject_of,
     unquoted,
     verb_object,
+    without_infix_verb,
 )
 from zhibiao.transforms.extract.lists import (
     attribute_suffix,
@@ -188,7 +189,13 @@ def words_before_the_number(clause: Clause, fig: Figure) -> Figure:
         label = clean_label(lexicon.regex("growth_tail").sub("", label))
     label = _without_average(fig, label)
     unit = units.get(fig.q.unit or "")
-    fig.label = verb_object(label, unit is not None and unit.dimension == "area")
+    label = verb_object(label, unit is not None and unit.dimension == "area")
+    # 第一产业完成投资 names 第一产业投资; 重点项目完成投资 is itself the catalog's name, and
+    # 国税系统完成收入 is no name without its verb: only the catalog decides
+    plain = without_infix_verb(label)
+    if plain != label and not code_of(label, fig.measure, fig.q.unit):
+        label = plain if code_of(plain, fig.measure, fig.q.unit) else label
+    fig.label = label
     return fig
 
 
@@ -773,6 +780,19 @@ def real_growth_of_a_nominal_indicator(clause: Clause, fig: Figure) -> Figure:
     window = clause.text[clause_start(clause.text, fig.q.start) : fig.q.start]
     if lexicon.regex("real_growth").search(window) and growth_basis(fig) != "real":
         fig.suffix += suffix
+    return fig
+
+
+@rule("label")
+def average_of_the_last_years(clause: Clause, fig: Figure) -> Figure:
+    """增长4.5%，两年平均增长4.5%: the average over the last years is named so, beside the
+    year's own growth of the same indicator (as labellers write it: 第一产业增加值两年平均增长)."""
+    if fig.measure != "growth_pct":
+        return fig
+    start = clause_start(clause.text, fig.q.start)
+    m = lexicon.regex("period_years_average").search(clause.text, start, fig.q.start)
+    if m and m[0] not in fig.full_label:
+        fig.suffix += m[0]
     return fig
 
 

@@ -122,6 +122,13 @@ def verb_object(label: str, area: bool) -> str:
     return m["noun"] + dict(lexicon.mapping("label_verb_object_measure"))[m["verb"]]
 
 
+def without_infix_verb(label: str) -> str:
+    """第一产业完成投资 -> 第一产业投资, 城镇实现社会消费品零售总额 -> 城镇社会消费品零售总额: a
+    verb between the subject and its object is the predicate's, not the name's."""
+    m = lexicon.regex("label_infix_verb").fullmatch(label)
+    return m["subject"] + m["object"] if m else label
+
+
 def label_after(text: str, end: int) -> str:
     """The noun phrase right after a count (218项工作措施 -> 工作措施), or ''."""
     tail = lexicon.regex("label_after_aside").sub("", text[end:])

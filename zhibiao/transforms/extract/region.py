@@ -46,6 +46,8 @@ def subject(sentence: str) -> str | None:
     lead = lexicon.regex("list_marker").match(sentence)
     sentence = _after_a_time_adverbial(sentence[lead.end() :] if lead else sentence)
     found = [m for m in catalog.find_regions(sentence[:12]) if not is_source(sentence, m)]
+    if found and found[0][0] <= 1 and _an_example(sentence, found[0]):
+        return None  # 日喀则灾后恢复重建等重大项目加快推进，新开工项目1462个: no subject
     if found and found[0][0] <= 1 and not _coordinated(sentence[:12], found):
         return found[-1][2] if found[-1][0] == found[0][1] else found[0][2]  # 林芝市巴宜区
     m = lexicon.regex("apposition").match(sentence)
@@ -150,6 +152,14 @@ def region_opening_the_clause(clause: Clause, fig: Figure) -> Figure:
         if own or lead.fullmatch(head.replace(" ", "")):
             return fig.set(region=name)
     return fig
+
+
+def _an_example(sentence: str, mention: tuple[int, int, str]) -> bool:
+    """日喀则灾后恢复重建等重大项目加快推进: a place inside the name of a project given as an
+    example is the project's, not the subject of the sentence."""
+    end = lexicon.regex("clause_break").search(sentence, mention[1])
+    clause = sentence[mention[1] : end.start() if end else len(sentence)]
+    return lexicon.regex("projects_named_by_example").search(clause) is not None
 
 
 def _coordinated(text: str, mentions: list[tuple[int, int, str]]) -> bool:
