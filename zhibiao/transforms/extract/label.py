@@ -238,6 +238,8 @@ def noun_after_a_count(clause: Clause, fig: Figure) -> Figure:
         fig.after = fig.label = after  # 惠及1.2万余群众: the noun that gave the unit names it
         return fig
     if not units.is_count(q.unit):
+        if lexicon.regex("plan_after_a_figure").search(after):
+            return fig  # 确保完成150亿元的目标: the plan's amount, of the words before it
         verb = lexicon.regex("object_verb_end").search(window.strip())
         if (not label or verb) and not is_rate(q.unit):
             fig.after = after
@@ -299,7 +301,7 @@ def share_of_what_follows(clause: Clause, fig: Figure) -> Figure:
     if not tail.startswith(particle, len(bound)):
         return fig
     noun = label_after(clause.text, fig.q.end + len(bound))
-    if len(noun) >= 2 and not lexicon.regex("plan_after_a_percent").search(noun):
+    if len(noun) >= 2 and not lexicon.regex("plan_after_a_figure").search(noun):
         fig.after = fig.label = noun
     return fig
 
