@@ -49,6 +49,7 @@ def clean_label(text: str) -> str:
     opened = max(text.rfind(b) for b in lexicon.words("unclosed_aside"))
     if opened >= 0 and not any(c in text[opened:] for c in lexicon.words("closing_brackets")):
         text = text[opened + 1 :]  # …增速加快（上年同期为下降: the aside is the clause
+    text = lexicon.regex("label_in_open_quote").sub("", text)
     text = lexicon.regex("status_note").sub("", text)
     text = lexicon.regex("label_leading_aside").sub("", text)
     text = _junk(lexicon.regex("label_leading_bound").sub("", _junk(text)))
@@ -138,6 +139,8 @@ def label_after(text: str, end: int) -> str:
     if not m:
         return ""
     phrase = m.group(0)
+    closed = lexicon.regex("label_after_closing_quote").match(phrase)
+    phrase = closed["keep"] if closed else phrase
     if phrase.startswith(lexicon.words("label_after_qualifier")):
         return ""
     if lexicon.regex("label_after_verb_first").match(phrase):

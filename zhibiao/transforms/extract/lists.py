@@ -15,6 +15,10 @@ def expand_list(label: str, n: int) -> list[str] | None:
     items = _elided_ordinals(split_items(label))
     if len(items) == n and n > 1:
         return _share_affixes(items)
+    # 县、乡、村通信信号和宽带覆盖率 (3): 和 inside the last item's name, 、 between the items
+    enumerated = [i for i in lexicon.regex("enumeration_comma").split(label) if i]
+    if len(items) > n and len(enumerated) == n and n > 1:
+        return _share_affixes(_elided_ordinals(enumerated))
     industries = lexicon.regex("three_industries").match(label)
     if n == 3 and industries:
         rest = industries["rest"]
