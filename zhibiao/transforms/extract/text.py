@@ -36,8 +36,12 @@ def clause_before(text: str, lo: int) -> str:
 
 def base_value_at(text: str, start: int) -> int | None:
     """The base year when the number at `start` is a base value told inside a multiple
-    (是1965年155万元的近1万倍), else None."""
-    for m in lexicon.regex("base_value_of_a_multiple").finditer(text, max(0, start - 8)):
-        if m.start("value") == start:
-            return int(m["year"])
-    return None
+    (是1965年155万元的近1万倍), else None. The pattern's 是YYYY年 is six characters: it is
+    tried there only, not searched for (every figure of every document asks)."""
+    if start < _BASE_YEAR_LEAD:
+        return None
+    m = lexicon.regex("base_value_of_a_multiple").match(text, start - _BASE_YEAR_LEAD)
+    return int(m["year"]) if m and m.start("value") == start else None
+
+
+_BASE_YEAR_LEAD = 6  # one character, a four-digit year, one character (lexicon pattern)
