@@ -73,7 +73,7 @@ def extract_rows(
     for clause in clauses(text, doc):
         rows.extend(_rows(clause, budget, len(rows)))
     budget.check_figures(len(rows), "by the end of the document")
-    return _bounds_apart(_headline_told_again(rows, _title_paragraph(text, rows)))
+    return _bounds_apart(_headline_told_again(rows, text))
 
 
 def figures_frame(rows: list[dict]) -> pd.DataFrame:
@@ -248,34 +248,34 @@ def _bounds_apart(rows: list[dict]) -> list[dict]:
     return rows
 
 
-def _title_paragraph(text: str, rows: list[dict]) -> int | None:
-    """The first paragraph when it is a headline, or a lede that sums up the story: every
-    figure it states, the body states again (一季度全地区生产总值预计实现15.74亿元，… over a
-    body that tells each of them)."""
+def _first_paragraph(text: str) -> tuple[int, bool] | None:
+    """The first paragraph's number, and whether it is a headline."""
     lines = text.split("\n")
     first = next(
         (i for i, line in enumerate(lines) if line.strip() and not is_breadcrumb(line)), None
     )
-    if first is None:
-        return None
-    if is_headline(lines[first]):
-        return first
-    lede = [r for r in rows if r["_paragraph"] == first]
-    body = [r for r in rows if r["_paragraph"] != first]
-    summed_up = lede and all(any(_told(r, b) for b in body) for r in lede)
-    return first if summed_up else None
+    return None if first is None else (first, is_headline(lines[first]))
 
 
-def _headline_told_again(rows: list[dict], title: int | None) -> list[dict]:
+def _headline_told_again(rows: list[dict], text: str) -> list[dict]:
     """西藏一季度经济开局良好 生产总值同比增长7.9% over a story that states the 7.9% again:
     the headline's figure is the body's, told once (a headline figure the body does not
     repeat stays). A headline names less than the body (迪庆…GDP增1419倍 over 地区生产总值…增长了
     1419倍, 1957-2016): the same change of the same size is the body's figure, unless the two
-    name different indicators of the catalog."""
-    if title is None:
+    name different indicators of the catalog. A first paragraph that is no headline is a lede
+    that sums up the story when the body states every one of its figures again (一季度全地区
+    生产总值预计实现15.74亿元，… over a body that tells each of them): all of them go."""
+    opening = _first_paragraph(text)
+    if opening is None:
         return rows
-    body = [r for r in rows if r["_paragraph"] != title]
-    return [r for r in rows if r["_paragraph"] != title or not any(_told(r, b) for b in body)]
+    first, headline = opening
+    body = [r for r in rows if r["_paragraph"] != first]
+    lede = [r for r in rows if r["_paragraph"] == first]
+    told = [r for r in lede if any(_told(r, b) for b in body)]
+    if not headline and len(told) < len(lede):
+        return rows
+    gone = {id(r) for r in told}
+    return [r for r in rows if id(r) not in gone]
 
 
 def _told(headline: dict, body: dict) -> bool:

@@ -67,8 +67,11 @@ def base_value_of_a_multiple(clause: Clause, fig: Figure) -> Figure:
     if _settled(fig) or fig.measure != "level" or not base_value_at(clause.text, fig.q.start):
         return fig
     dimension = units.dimension(fig.q.unit)
-    whole = [f for f in _previous(clause) if f.measure == "level" and f.label]
-    same = [f for f in whole if units.dimension(f.q.unit) == dimension]
+    same = [
+        f
+        for f in _previous(clause)
+        if f.measure == "level" and f.label and units.dimension(f.q.unit) == dimension
+    ]
     return _settle(fig, same[-1].label) if same else fig
 
 

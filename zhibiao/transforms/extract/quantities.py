@@ -303,13 +303,15 @@ def _followed_by_unit(text: str, end: int) -> bool:
 
 
 @cache
+def _ratio_colon() -> str:
+    """29.67: 39.5:30.83: a space the copy left beside a colon still separates two parts."""
+    return rf"(?:[ \t]?(?:{lexicon.alternation('ratio_separators')})[ \t]?)"
+
+
+@cache
 def _ratio() -> re.Pattern[str]:
-    colon = _RATIO_COLON.format(lexicon.alternation("ratio_separators"))
+    colon = _ratio_colon()
     return re.compile(rf"(?P<parts>{_NUM}(?:{colon}{_NUM}){{1,4}})(?!\d|\.|{colon})")
-
-
-# 29.67: 39.5:30.83: a space the copy left beside a colon still separates two parts
-_RATIO_COLON = r"(?:[ \t]?(?:{})[ \t]?)"
 
 
 @dataclass(frozen=True)
@@ -324,8 +326,7 @@ def find_ratios(sentence: str) -> list[Ratio]:
     """Ratios whose parts structure_ratio_parts names; an unnamed a:b is no figure (a time)."""
     found = []
     for m in _ratio().finditer(sentence):
-        colon = _RATIO_COLON.format(lexicon.alternation("ratio_separators"))
-        parts = tuple(re.split(colon, m["parts"]))
+        parts = tuple(re.split(_ratio_colon(), m["parts"]))
         before = sentence[max(0, m.start() - 40) : m.start()]
         for word, labels in lexicon.mapping("structure_ratio_parts"):
             if word in before and len(labels) == len(parts):

@@ -86,11 +86,8 @@ def _apply_heading(
     ):
         return  # a date under a title dates the release, not the period
     periods = setting_periods(line)
-    years = [
-        y
-        for y in (p.resolve(ctx.year, published, bool(report_year), doc_year)[0] for p in periods)
-        if y
-    ]
+    resolved = [p.resolve(ctx.year, published, bool(report_year), doc_year) for p in periods]
+    years = [r[0] for r in resolved if r[0]]
     if years:
         ctx.year, ctx.now = years[0], False
     elif report_year and _has(line, "review_headings"):
@@ -104,7 +101,7 @@ def _apply_heading(
         ctx.suffix, ctx.period_type = "", "year"
     if title:
         return
-    ctx.since = _reviewed_span(periods, line, ctx.year, report_year, published, doc_year)
+    ctx.since = _reviewed_span(resolved, line, report_year)
     if _has(line, "review_headings"):
         ctx.mode = "review"  # 2023年重点工作完成情况 reviews, though it names 重点工作
     elif _has(line, "plan_headings"):
@@ -113,11 +110,11 @@ def _apply_heading(
         ctx.mode = "plan" if years[0] >= report_year else "review"
 
 
-def _reviewed_span(periods, line, year, report_year, published, doc_year) -> int | None:
+def _reviewed_span(resolved: list[tuple], line: str, report_year: int | None) -> int | None:
     """“十二五”时期工作回顾, 过去五年工作回顾, 五年工作回顾 (in a work report): the first year
-    of the span a heading reviews, whose totals its sections count."""
-    for p in periods:
-        last, _, _, first = p.resolve(year, published, bool(report_year), doc_year)
+    of the span a heading reviews (from its resolved period phrases), whose totals its
+    sections count."""
+    for last, _, _, first in resolved:
         if first is not None and last is not None and first < last:
             return first
     m = lexicon.regex("review_span_heading").search(line)
