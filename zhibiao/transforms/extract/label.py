@@ -261,6 +261,30 @@ def noun_after_a_count(clause: Clause, fig: Figure) -> Figure:
     return fig
 
 
+@rule("label")
+def first_of_two_counts(clause: Clause, fig: Figure) -> Figure:
+    """6958户23893名建档立卡贫困群众, 759户3392名贫困群众: a count right before a count in
+    another unit counts the same group, named by the noun after the second (贫困群众户数, as
+    消除返贫风险218户822人 names its second count 人数). Read alone it named nothing, or the
+    place before it, and took the label of whatever figure came before."""
+    q = fig.q
+    if _settled(fig) or not units.is_count(q.unit) or (fig.label and not _only_a_place(fig.label)):
+        return fig
+    second = next((o for o in clause.quantities if o.start >= q.end), None)
+    if (
+        second is None
+        or clause.text[q.end : second.start].strip()
+        or not units.is_count(second.unit)
+        or second.unit == q.unit
+    ):
+        return fig
+    noun = label_after(clause.text, second.end)
+    if noun:
+        fig.after = noun
+        fig.label = noun + dict(lexicon.mapping("unit_nouns")).get(q.unit, q.unit)
+    return fig
+
+
 def _closes_the_clause(text: str, end: int, after: str) -> bool:
     """加强23个传统村落保护建设。/ 创成13个自治区级生态乡镇、473个生态村: a count whose noun
     closes its clause (or list item) is that noun's count, whatever stands before it; a noun
@@ -430,6 +454,8 @@ def generic_label_takes_its_noun(clause: Clause, fig: Figure) -> Figure:
     subject = clause_before(clause.text, fig.lo)
     subject = subject.rsplit(lexicon.words("generic_subject_separator")[0], 1)[-1]
     subject = clean_label(unquoted(lexicon.regex("verb_tail").sub("", subject)))
+    if subject.endswith(fig.label):
+        return fig  # 积极扩大有效投资，力争完成投资…: a policy on that amount names no subject
     if 2 <= len(subject) <= 16:  # “十三五”期间，累计完成投资: a period is no subject
         fig.label = subject + fig.label
     return fig

@@ -22,6 +22,7 @@ _NOT_LABEL = (
     "label_change_words",
     "label_multiple_base",
     "label_quoted_target_prefix",
+    "label_plan_declaration_prefix",
     "label_qualifier_suffix",
     "label_to_level_suffix",
     "label_streak_words",

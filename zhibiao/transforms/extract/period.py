@@ -216,6 +216,39 @@ def value_moved_from_is_the_span_start(clause: Clause, fig: Figure) -> Figure:
 
 
 @rule("period", refines=True)
+def move_dated_like_the_move_before(clause: Clause, fig: Figure) -> Figure:
+    """地区生产总值由2015年的104.33亿元增加到2020年的195亿元…。一般公共预算收入由8.63亿元增加到
+    14.3亿元: a move between two levels that names no year of its own is over the years of
+    the move told before it in the paragraph. Dated by the sentence, its two ends were one
+    series stated twice, and the warehouse held one of them back."""
+    if fig.measure != "level":
+        return fig
+    before = clause.text[: fig.q.start].rstrip()
+    owner = lexicon.regex("value_year_owner").search(before)
+    stem = before[: owner.start()] if owner else before
+    if lexicon.regex("moved_from").search(stem) and lexicon.regex("moved_to_after").match(
+        clause.text[fig.q.end :]
+    ):
+        fig.flags.add("move_start")
+        end = False
+    elif clause.own and "move_start" in clause.own[-1].flags:
+        end = lexicon.regex("to_level").search(fig.window) is not None
+        if not end:
+            return fig
+    else:
+        return fig
+    if any(p.start < fig.q.start for p in clause.periods) or clause.sentence.earlier.strip():
+        return fig  # 2012—2021年，…由8568元增加至…: the span before it dates it
+    told = clause.memory + clause.own[:-1] if end else clause.memory + clause.own
+    for start, reached in zip(told[-2::-1], told[:0:-1], strict=False):
+        if "move_start" in start.flags and start.year and reached.year:
+            if start.year < reached.year and start.period_type == reached.period_type == "year":
+                fig.period, fig.period_type = (reached if end else start).period, "year"
+            return fig
+    return fig
+
+
+@rule("period", refines=True)
 def change_of_a_rate_over_its_span(clause: Clause, fig: Figure) -> Figure:
     """2012—2021年，地区生产总值年均增长9.5%，高出全国平均水平2.9个百分点: the pp change of an
     average rate compares that average, over the same span."""
