@@ -109,7 +109,7 @@ def clauses(text: str, doc: Document):
     heading; 初步统计 makes its own sentence so (and the accounts, as 初步核算 does); a note
     that some data are preliminary (部分数据为初步统计数) makes nothing so.
     """
-    previous, subject, memory, topic = None, None, [], None
+    previous, subject, memory, topic, move = None, None, [], None, None
     preliminary = accounts = False
     sentences = iter_sentences(
         text, year=doc.year, work_report=doc.work_report, published=doc.published_year
@@ -123,7 +123,7 @@ def clauses(text: str, doc: Document):
             opened = lexicon.regex("paragraph_topic").match(sentence.text)
             topic = opened["topic"] if opened else None
         if previous is not None and sentence.heading != previous.heading:
-            accounts = False
+            accounts, move = False, None
         if lexicon.regex("preliminary_opening").search(sentence.text):
             preliminary = accounts = True
         counted = lexicon.regex("preliminary_sentence").search(sentence.text) is not None
@@ -131,9 +131,10 @@ def clauses(text: str, doc: Document):
         previous = sentence
         subject = region.subject(sentence.text) or subject
         clause = _clause(sentence, doc, preliminary or counted, subject, memory)
-        clause.accounts_preliminary, clause.topic = accounts, topic
+        clause.accounts_preliminary, clause.topic, clause.move_before = accounts, topic, move
         yield clause
         memory.extend(clause.own)
+        move = period.last_dated_move(clause.own) or move  # 由2011年的…到2016年的…
 
 
 def _clause(sentence: Sentence, doc: Document, preliminary, subject, memory) -> Clause:

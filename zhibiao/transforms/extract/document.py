@@ -9,7 +9,7 @@ from __future__ import annotations
 from zhibiao.transforms import catalog, lexicon
 from zhibiao.transforms.extract.figure import Document
 from zhibiao.transforms.extract.period_phrases import find_periods
-from zhibiao.transforms.extract.sentences import is_heading
+from zhibiao.transforms.extract.sentences import is_heading, looking_back
 
 
 def with_title(text: str, title: str | None) -> str:
@@ -30,19 +30,36 @@ def read_document(
 ) -> Document:
     """A work report is dated by its own title or dateline, else by the caller (its title
     year is the plan year); a release's own title year wins over its publication year (the
-    2023 bulletin is out in 2024). The region is the title's, else the caller's, else what
+    2023 bulletin is out in 2024), and a story that names the year before its publication
+    last, and never its own, tells that year (_year_told). The region is the title's, else the caller's, else what
     the text says of itself (a subtitle, the publisher line, the opening sentence), else the
     publisher's (拉萨市旅游发展局 of a page that says only 我市)."""
     report = is_work_report(text)
     if report:
         doc_year = report_year(text) or year or document_year(text)
     else:
-        doc_year = document_year(text) or year
+        doc_year = document_year(text) or _year_told(text, year, published_year) or year
     published = published_year or (report_year(text) if report else None) or year
     doc_region = (
         title_region(text) or region or own_region(text) or _most_specific(publisher or "") or ""
     )
     return Document(doc_region, doc_year, report, published_year=published)
+
+
+def _year_told(text: str, year: int | None, published: int | None) -> int | None:
+    """林芝市“十三五”…由2015年的…增加到2020年的…, published in January 2021: a story whose
+    latest year is the one before its publication, and which never speaks of the year of
+    writing (今年, 目前, 2021年), tells that year; its undated figures are that year's, not
+    the publication's. Only when the year in force is the publication's (no title year, no
+    year from the caller); a base (比2020年) dates nothing. A story of decades (70年来) speaks
+    as of its writing, whatever year it names last."""
+    if published is None or year != published or looking_back(text, published) is not None:
+        return None
+    now = [w for w, shift in lexicon.mapping("relative_years") if shift == 0]
+    if any(w in text for w in now):
+        return None
+    named = [int(y) for y in lexicon.regex("year_told").findall(text)]
+    return published - 1 if named and max(named) == published - 1 else None
 
 
 def is_work_report(text: str) -> bool:

@@ -219,8 +219,11 @@ def value_moved_from_is_the_span_start(clause: Clause, fig: Figure) -> Figure:
 def move_dated_like_the_move_before(clause: Clause, fig: Figure) -> Figure:
     """地区生产总值由2015年的104.33亿元增加到2020年的195亿元…。一般公共预算收入由8.63亿元增加到
     14.3亿元: a move between two levels that names no year of its own is over the years of
-    the move told before it in the paragraph. Dated by the sentence, its two ends were one
-    series stated twice, and the warehouse held one of them back."""
+    the move told before it, in its paragraph or under the same heading (a list of results,
+    one line each). Dated by the sentence, its two ends were one series stated twice, and
+    the warehouse held one of them back."""
+    if fig.measure == "growth_pct":
+        return _growth_after_a_bare_move(clause, fig)
     if fig.measure != "level":
         return fig
     before = clause.text[: fig.q.start].rstrip()
@@ -237,15 +240,38 @@ def move_dated_like_the_move_before(clause: Clause, fig: Figure) -> Figure:
             return fig
     else:
         return fig
-    if any(p.start < fig.q.start for p in clause.periods) or clause.sentence.earlier.strip():
+    if any(p.start < fig.q.start for p in clause.periods) or find_periods(clause.sentence.earlier):
         return fig  # 2012—2021年，…由8568元增加至…: the span before it dates it
-    told = clause.memory + clause.own[:-1] if end else clause.memory + clause.own
-    for start, reached in zip(told[-2::-1], told[:0:-1], strict=False):
-        if "move_start" in start.flags and start.year and reached.year:
-            if start.year < reached.year and start.period_type == reached.period_type == "year":
-                fig.period, fig.period_type = (reached if end else start).period, "year"
-            return fig
+    move = last_dated_move(clause.own[:-1] if end else clause.own) or clause.move_before
+    if move:
+        fig.period, fig.period_type = move[1] if end else move[0], "year"
     return fig
+
+
+def _growth_after_a_bare_move(clause: Clause, fig: Figure) -> Figure:
+    """…从28993元增加到45794元，年均增长9.6%: the growth right after a move dated by the one
+    before it spans the move's years, as growth_between_two_years spans a move that names
+    them."""
+    own = clause.own
+    if len(own) < 2 or "move_start" not in own[-2].flags or own[-1].measure != "level":
+        return fig
+    if any(p.start < fig.q.start for p in clause.periods) or fig.period_type == "span":
+        return fig
+    move = last_dated_move(own[-2:])
+    if move:
+        fig.period, fig.period_type = f"{move[0]}-{move[1]}", "span"
+    return fig
+
+
+def last_dated_move(figures: list[Figure]) -> tuple[str, str] | None:
+    """The periods of the last move from one year's level to a later year's among these
+    figures (由2015年的104.33亿元增加到2020年的195亿元: 2015, 2020), which a move that names no
+    year takes, in its paragraph or under the same heading (core.clauses carries it)."""
+    for start, reached in zip(figures[-2::-1], figures[:0:-1], strict=False):
+        if "move_start" in start.flags and start.year and reached.year:
+            dated = start.period_type == reached.period_type == "year"
+            return (start.period, reached.period) if dated and start.year < reached.year else None
+    return None
 
 
 @rule("period", refines=True)

@@ -71,6 +71,7 @@ class PeriodMention:
             if published is None and year_in_force is None:
                 return None, self.suffix, self.period_type, None
             last = published + shift if published is not None else year_in_force
+            last = last + shift if published is None and shift > 0 else last  # 今后五年
             last = last if published is not None or shift >= -1 else last + shift + 1
             first = last - self.years + 1 if self.years > 1 else None
             return last, self.suffix, "span" if first else self.period_type, first
@@ -173,6 +174,9 @@ def _spans(sentence: str, taken: list[tuple[int, int]]) -> list[PeriodMention]:
         n = number(m["n"] or m["m"])
         found.append(PeriodMention(m.start(), m.end(), None, "", "year", None, -1, n,
                                    until_now=m["m"] is not None))  # fmt: skip
+    for m in lexicon.regex("period_coming_years").finditer(sentence):
+        n = number(m["n"])  # 今后五年: this year and the four after it
+        found.append(PeriodMention(m.start(), m.end(), None, "", "year", None, n - 1, n))
     for m in lexicon.regex("period_years_average").finditer(sentence):
         n = number(m["n"])  # 两年平均: the years to the year in force (resolved with it)
         found.append(PeriodMention(m.start(), m.end(), None, "", "span", None, 0, n, True))

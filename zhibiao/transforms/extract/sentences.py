@@ -16,7 +16,7 @@ import cn2an
 
 from zhibiao.transforms import lexicon
 from zhibiao.transforms.extract.figure import Sentence
-from zhibiao.transforms.extract.period_phrases import setting_periods
+from zhibiao.transforms.extract.period_phrases import find_periods, setting_periods
 
 _HEADING_MAX = 40
 
@@ -140,7 +140,7 @@ def iter_sentences(
     in_notes = False
     titled = False
     notes, item = lexicon.regex("notes_heading"), lexicon.regex("note_item")
-    since = _looking_back(text, published or year)
+    since = looking_back(text, published or year) or _term_reviewed(text, year)
     retrospective = since is not None
     for para_no, line in enumerate(text.split("\n")):
         line = line.strip()
@@ -182,7 +182,7 @@ def iter_sentences(
             ctx.mode = "declared_plan"  # the paragraphs after it tell the plan (status.py)
 
 
-def _looking_back(text: str, now: int | None) -> int | None:
+def looking_back(text: str, now: int | None) -> int | None:
     """西藏和平解放70年来林芝市…发展成就: a story of decades (its title or lead looks back N
     years) tells each field's achievements in a paragraph of its own; a year one paragraph
     names is that paragraph's, the others state things as they are now, and what they count
@@ -193,6 +193,23 @@ def _looking_back(text: str, now: int | None) -> int | None:
         if m and now and (m["since"] or is_heading(line)):
             return now - int(cn2an.cn2an(m["n"], "smart"))
     return None
+
+
+def _term_reviewed(text: str, year: int | None) -> int | None:
+    """“‘十三五’时期，林芝市坚持…”: a story that opens on a plan's term, told once the term is
+    over (the year in force is its last), looks back on it as a heading 五年工作回顾 does: its
+    totals, averages and deeds are over the term. The term's first year, or None."""
+    lead = next((line.strip() for line in text.split("\n") if line.strip()), "")
+    found = find_periods(lead[:_TERM_LEAD])
+    if not found or year is None or found[0].start > _TERM_LEAD // 4:
+        return None
+    last, _, period_type, first = found[0].resolve(year, None, False, year)
+    closed = period_type == "span" and first is not None and last == year
+    return first if closed and last - first == _TERM_YEARS - 1 else None
+
+
+_TERM_LEAD = 12  # the term opens the story: “‘十三五’时期， is 10 characters
+_TERM_YEARS = 5  # a five-year plan
 
 
 def _figure_before(sentence: str, at: int) -> bool:
