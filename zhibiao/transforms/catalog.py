@@ -47,6 +47,7 @@ def _normalize(text: str) -> str:
     s = unicodedata.normalize("NFKC", text)
     s = lexicon.regex("catalog_ignored_chars").sub("", s)
     s = lexicon.regex("catalog_asides").sub("", s)
+    s = lexicon.regex("catalog_share_scope").sub("", s)
     s = s.upper()
     for old, new in lexicon.mapping("catalog_abbreviations"):
         s = s.replace(old, str(new))

@@ -636,11 +636,16 @@ def pp_change_of_a_rate(clause: Clause, fig: Figure) -> Figure:
         return fig
     suffix = lexicon.words("growth_rate_suffix")[0]
     rated = [f for f in previous if f.measure != "pp_change"] or previous
+    growth = rated[-1].measure == "growth_pct"
     if lexicon.regex("rate_words_only").fullmatch(fig.label):
         # 增速高于全国2.4个百分点、高于全省1.1个百分点: both are of the rate, not of each other
         fig.label, fig.suffix = rated[-1].label, suffix + fig.suffix
         fig.flags.add("rate_of_previous")
-    elif fig.flags & {"inherited", "borrowed"} and rated[-1].measure == "growth_pct":
+    elif (compared := lexicon.regex("comparison_only").fullmatch(fig.label)) and growth:
+        # 装备制造业增加值增长17.8%，高于规上工业8.6个百分点: the rate against another indicator's
+        fig.label, fig.suffix = rated[-1].label, suffix + compared["comparison"] + fig.suffix
+        fig.flags.add("rate_of_previous")
+    elif fig.flags & {"inherited", "borrowed"} and growth:
         fig.suffix = suffix + fig.suffix
         fig.flags.add("rate_of_previous")
     return fig

@@ -45,8 +45,9 @@ def _junk(text: str) -> str:
 
 
 @per_document
-def clean_label(text: str) -> str:
-    """Strip predicate words at the end and opening verbs at the front."""
+def clean_label(text: str, shorten: bool = True) -> str:
+    """Strip predicate words at the end and opening verbs at the front; `shorten=False` keeps
+    a long list whole, for its items to be shortened one by one (lists.distribute)."""
     opened = max(text.rfind(b) for b in lexicon.words("unclosed_aside"))
     if opened >= 0 and not any(c in text[opened:] for c in lexicon.words("closing_brackets")):
         text = text[opened + 1 :]  # …增速加快（上年同期为下降: the aside is the clause
@@ -92,10 +93,10 @@ def clean_label(text: str) -> str:
         or opening.fullmatch(text)
     ):
         return ""  # a verb alone (实现, 完成了) names nothing
-    return _shorten(text)
+    return shorten_label(text) if shorten else text
 
 
-def _shorten(text: str) -> str:
+def shorten_label(text: str) -> str:
     """Long before-texts carry a whole clause; the label is the tail after the last 等/的/，."""
     if len(text) <= _MAX_LABEL:
         return text

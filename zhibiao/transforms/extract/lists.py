@@ -201,6 +201,7 @@ def distribute(group, previous: list, measure: str) -> None:
     from zhibiao.transforms.extract.label_text import (
         clean_label,
         predicate_noun,
+        shorten_label,
         strip_period,
         subject_of,
     )
@@ -212,10 +213,13 @@ def distribute(group, previous: list, measure: str) -> None:
     n = group.size
     tail = lexicon.regex("growth_tail")
 
-    def named(words: str) -> str:  # the indicator the words name, without a growth tail
-        return clean_label(tail.sub("", clean_label(words)))
+    def named(words: str, shorten: bool = True) -> str:  # …without a growth tail
+        return clean_label(tail.sub("", clean_label(words, shorten)), shorten)
 
-    base = named(before)
+    # 数字经济核心产业制造业、装备制造业、战略性新兴产业增加值分别…: a list longer than a label
+    # is split whole; shortened first (at its last 、), it kept its last item alone
+    whole = named(before, shorten=False)
+    base = shorten_label(whole)
     group.regions = [None] * n
     regions = region_list(before, n)
     counted = None if regions else _regions_then_label(before, n)
@@ -229,7 +233,7 @@ def distribute(group, previous: list, measure: str) -> None:
         group.regions = counted[0]
         group.labels = [named(counted[1])] * n
         return
-    labels = expand_list(base, n) if base else None
+    labels = expand_list(whole, n) if whole else None
     share = lexicon.regex("share_left_open").search(predicate.strip())
     if labels and share and share.start() == 0:
         # 三次产业增加值分别占地区生产总值的3.0%、60.2%…: each item's share of the whole
