@@ -126,6 +126,10 @@ NORMALIZE_CASES = [
     # a line break inside a bracket the next line closes is the page's wrapping
     ("增长8.4%（含园区增长\n8.3%），比1-9月加快", "增长8.4%（含园区增长8.3%），比1-9月加快"),
     ("全年（预计）\n（二）工业", "全年（预计）\n（二）工业"),
+    # a mirror's pinyin glosses (ruby printed inline) go; a bracketed aside stays
+    ("國民經(jīng)濟(jì)和社會(huì)發(fā)展", "国民经济和社会发展"),
+    ("地区(qū)生产(chǎn)总值(GDP)增长（yī）", "地区生产总值(GDP)增长"),
+    ("指标(a)和(b)", "指标(a)和(b)"),
     ("", ""),
 ]
 

@@ -48,6 +48,12 @@ _HANZI = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _FIELD_GAP = re.compile(f"(?<=[{_HANZI}])(?:[ \t]*\u3000[ \u3000\t]*|[ \t]{{2,}})(?=[{_HANZI}])")
 _GAP_MARK = "\ue000"  # private use: survives NFKC and the space rules below
 _SPACE_BEFORE_PERCENT = re.compile(r"(?<=\d) +(?=[%‰])")
+# A mirror that prints a page's ruby inline glosses each character in pinyin, 經(jīng)濟(jì):
+# a bracketed syllable with a tone mark right after a hanzi is never prose, and left in it
+# split labels and units (個(gè)百分點(diǎn)). An aside in Latin letters (GDP), (a) has no
+# tone mark and stays.
+_TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ"
+_PINYIN_GLOSS = re.compile(rf"(?<=[{_HANZI}])[(（][a-zü]*[{_TONED}][a-zü]*[)）]")
 _SPACES = re.compile(r"[^\S\n]+")
 
 # Digit grouping: "1,317.7", "12,345,678"; never "8.5%,11%" or "3,5个" (group != 3 digits).
@@ -76,6 +82,7 @@ def normalize_text(text: str) -> str:
     Idempotent; one paragraph per line, no empty lines.
     """
     text = text.translate(_INVISIBLE).replace("\r\n", "\n").replace("\r", "\n").replace("\f", "\n")
+    text = _PINYIN_GLOSS.sub("", text)
     text = _FIELD_GAP.sub(_GAP_MARK, text)
     text = _join_digit_groups(text)
     text = _ellipses(text)
