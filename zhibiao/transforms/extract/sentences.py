@@ -136,6 +136,8 @@ def iter_sentences(
     """
     report_year = year if work_report else None
     ctx = _Context(year=year)
+    if not work_report:
+        ctx.suffix, ctx.period_type = _part_of_the_year_told(text, year)
     index = 0
     in_notes = False
     titled = False
@@ -210,6 +212,28 @@ def _term_reviewed(text: str, year: int | None) -> int | None:
 
 _TERM_LEAD = 12  # the term opens the story: “‘十三五’时期， is 10 characters
 _TERM_YEARS = 5  # a five-year plan
+
+
+def _part_of_the_year_told(text: str, year: int | None) -> tuple[str, str]:
+    """实现地区生产总值744.94亿元 (a sub-headline, the headline lost) …初步统计，前三季度蔬菜产量
+    增长4.5%…: a release whose first line names no period, and whose first period phrase is a
+    part of the year to date (前三季度, 上半年, 1-5月, 一季度) of the year in force, tells that
+    part; its undated figures are not the whole year's. ("", "year") otherwise."""
+    lines = [line for line in text.split("\n") if line.strip()]
+    if not lines or setting_periods(lines[0]):
+        return "", "year"
+    for line in lines[1:_TOLD_PART_LINES]:
+        found = setting_periods(line)
+        if found:
+            first = found[0]
+            dated = first.year is None or first.year == year
+            if first.period_type in _CARRIED_PARTS and first.shift is None and dated:
+                return first.suffix, first.period_type
+            return "", "year"
+    return "", "year"
+
+
+_TOLD_PART_LINES = 4  # the headline and the paragraphs of the lead
 
 
 def _figure_before(sentence: str, at: int) -> bool:
