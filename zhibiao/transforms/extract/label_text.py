@@ -47,7 +47,8 @@ def _junk(text: str) -> str:
 @per_document
 def clean_label(text: str, shorten: bool = True) -> str:
     """Strip predicate words at the end and opening verbs at the front; `shorten=False` keeps
-    a long list whole, for its items to be shortened one by one (lists.distribute)."""
+    a long list whole for lists.distribute to split (shortened at its last 、, it kept only
+    its last item)."""
     opened = max(text.rfind(b) for b in lexicon.words("unclosed_aside"))
     if opened >= 0 and not any(c in text[opened:] for c in lexicon.words("closing_brackets")):
         text = text[opened + 1 :]  # …增速加快（上年同期为下降: the aside is the clause

@@ -221,7 +221,8 @@ def move_dated_like_the_move_before(clause: Clause, fig: Figure) -> Figure:
     14.3亿元: a move between two levels that names no year of its own is over the years of
     the move told before it, in its paragraph or under the same heading (a list of results,
     one line each). Dated by the sentence, its two ends were one series stated twice, and
-    the warehouse held one of them back."""
+    the warehouse held one of them back. A growth right after such a move spans its years
+    (_growth_after_a_bare_move)."""
     if fig.measure == "growth_pct":
         return _growth_after_a_bare_move(clause, fig)
     if fig.measure != "level":
