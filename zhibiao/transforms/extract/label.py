@@ -281,8 +281,13 @@ def first_of_two_counts(clause: Clause, fig: Figure) -> Figure:
     noun = label_after(clause.text, second.end)
     if noun:
         fig.after = noun
-        fig.label = noun + dict(lexicon.mapping("unit_nouns")).get(q.unit, q.unit)
+        fig.label = noun + _unit_noun(q.unit)
     return fig
+
+
+def _unit_noun(unit: str) -> str:
+    """户 -> 户数, 人 -> 人数: the noun that names a count in that unit (lexicon unit_nouns)."""
+    return dict(lexicon.mapping("unit_nouns")).get(unit, unit)
 
 
 def _closes_the_clause(text: str, end: int, after: str) -> bool:
@@ -398,7 +403,7 @@ def label_of_the_figure_before(clause: Clause, fig: Figure) -> Figure:
         rest = clean_label(share[0])  # 占常住人口的 -> 占常住人口; 占 alone names no whole
         fig.label += rest if len(rest) > 1 else lexicon.words("share_label")[0]
     elif two_levels and fig.q.unit not in (prior.q.unit, PERCENT):
-        fig.label += dict(lexicon.mapping("unit_nouns")).get(fig.q.unit, fig.q.unit)
+        fig.label += _unit_noun(fig.q.unit)
     elif (
         two_levels
         and fig.q.unit == prior.q.unit

@@ -11,6 +11,7 @@ import dataclasses
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from itertools import islice
 
 import cn2an
 
@@ -201,7 +202,7 @@ def _term_reviewed(text: str, year: int | None) -> int | None:
     """“‘十三五’时期，林芝市坚持…”: a story that opens on a plan's term, told once the term is
     over (the year in force is its last), looks back on it as a heading 五年工作回顾 does: its
     totals, averages and deeds are over the term. The term's first year, or None."""
-    lead = next((line.strip() for line in text.split("\n") if line.strip()), "")
+    lead = next(iter(_lead_lines(text, 1)), "")
     found = find_periods(lead[:_TERM_LEAD])
     if not found or year is None or found[0].start > _TERM_LEAD // 4:
         return None
@@ -219,10 +220,10 @@ def _part_of_the_year_told(text: str, year: int | None) -> tuple[str, str]:
     增长4.5%…: a release whose first line names no period, and whose first period phrase is a
     part of the year to date (前三季度, 上半年, 1-5月, 一季度) of the year in force, tells that
     part; its undated figures are not the whole year's. ("", "year") otherwise."""
-    lines = [line for line in text.split("\n") if line.strip()]
+    lines = _lead_lines(text, _TOLD_PART_LINES)
     if not lines or setting_periods(lines[0]):
         return "", "year"
-    for line in lines[1:_TOLD_PART_LINES]:
+    for line in lines[1:]:
         found = setting_periods(line)
         if found:
             first = found[0]
@@ -234,6 +235,11 @@ def _part_of_the_year_told(text: str, year: int | None) -> tuple[str, str]:
 
 
 _TOLD_PART_LINES = 4  # the headline and the paragraphs of the lead
+
+
+def _lead_lines(text: str, n: int) -> list[str]:
+    """The first n non-empty lines: the headline and the lead the two readers above ask."""
+    return list(islice((line.strip() for line in text.split("\n") if line.strip()), n))
 
 
 def _figure_before(sentence: str, at: int) -> bool:
