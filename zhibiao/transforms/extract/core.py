@@ -192,6 +192,8 @@ def _figures(clause: Clause):
         listed = any(w in window for w in lexicon.words("distributive"))
         if listed or (len(members) > 1 and lists.implicit_list(window, [m.unit for m in members])):
             group = Group(i, len(members), window, lo)
+            if listed:
+                group.items = lists.comma_parted(text, lo, window, len(members))
             for position, member in enumerate(members):
                 own_lo = max(clause_start(text, member.start), qs[i + position - 1].end)
                 own_lo = lo if position == 0 else own_lo

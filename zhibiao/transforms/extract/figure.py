@@ -47,6 +47,7 @@ class Group:
     lo: int  # where that window starts in the clause
     labels: list[str] | None = None  # one per quantity, when the list names them
     regions: list[str | None] | None = None
+    items: list[str] | None = None  # names parted by commas before the 分别 clause, the last in it
 
 
 @dataclass

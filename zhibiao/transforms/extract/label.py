@@ -807,7 +807,22 @@ def month_on_month_growth(clause: Clause, fig: Figure) -> Figure:
     cut = max(window.rfind(w) for w in lexicon.words("sequential_cut"))
     if lexicon.regex("sequential").search(window[cut + 1 :]):
         fig.suffix += suffix
+    elif _breakdown_of_sequential(clause, fig, suffix):
+        fig.suffix += suffix
+        fig.flags.add("sequential_breakdown")
     return fig
+
+
+def _breakdown_of_sequential(clause: Clause, fig: Figure, suffix: str) -> bool:
+    """居民消费价格环比下降0.1%，其中食品价格上涨0.2%、非食品价格下降0.2%: the breakdown of a
+    month-on-month change (each item after 其中) is month-on-month too, unless it says 同比."""
+    prior = next((f for f in reversed(clause.own) if f.measure == "growth_pct"), None)
+    if prior is None or suffix not in prior.suffix:
+        return False
+    between = clause.text[prior.q.end : fig.q.start]
+    opened = "sequential_breakdown" in prior.flags
+    opened = opened or any(w in between for w in lexicon.words("breakdown_opening"))
+    return opened and not lexicon.regex("year_on_year").search(between)
 
 
 @rule("label")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from zhibiao.transforms import catalog, lexicon, units
 from zhibiao.transforms.extract.label_text import split_items
+from zhibiao.transforms.extract.text import clause_start
 
 
 def expand_list(label: str, n: int) -> list[str] | None:
@@ -69,6 +70,8 @@ def _share_affixes(items: list[str]) -> list[str]:
     if head == items[-1]:
         head = None  # 旅游人数和收入: a bare head is an item of its own (_topic_prefix)
     if head is None:
+        head = _class_group(items)  # 0-14岁、15-64岁人口 -> …人口
+    if head is None:
         head = _parallel_head(items)  # 小学、初中、高中在校生 -> …在校生
     out = list(items)
     if head:
@@ -126,6 +129,15 @@ def _rate_prefix(first: str, other: str) -> str:
     if not of or not lexicon.regex("bare_rate_item").fullmatch(other):
         return ""
     return of["of"]
+
+
+def _class_group(items: list[str]) -> str | None:
+    """0-17岁、18-34岁、60岁及以上户籍人口: the bands share the group the last one names."""
+    last = items[-1]
+    m = next((m for m in lexicon.regex("class_group_noun").finditer(last)), None)
+    if m is None or m.start() == 0 or m.end() != len(last):
+        return None
+    return m[0]
 
 
 def _parallel_head(items: list[str]) -> str | None:
@@ -221,6 +233,9 @@ def distribute(group, previous: list, measure: str) -> None:
     whole = named(before, shorten=False)
     base = shorten_label(whole)
     group.regions = [None] * n
+    if group.items:
+        group.labels = [named(item, shorten=False) for item in group.items]
+        return
     regions = region_list(before, n)
     counted = None if regions else _regions_then_label(before, n)
     if regions:
@@ -258,6 +273,39 @@ def distribute(group, previous: list, measure: str) -> None:
             else:
                 labels = [base or ""] * n
     group.labels = labels
+
+
+def comma_parted(text: str, lo: int, window: str, n: int) -> list[str] | None:
+    """采矿业，制造业，电力、热力、燃气及水生产和供应业分别下降…: a name that holds a 、 makes
+    the writer part the names by commas, so the 分别 clause holds only the last. The n-1
+    clauses before it are the others when none holds a number and a breakdown's lead (分门类看)
+    or the sentence's start comes before them; clauses of prose (经济平稳运行) never open a
+    sentence of bare names."""
+    word = next((w for w in lexicon.words("distributive") if w in window), "")
+    last = window[: window.find(word)] if word else ""
+    if not last or len(split_items(last)) == n:
+        return None  # 按常住地分，城镇、农村居民人均可支配收入分别…: the clause lists them all
+    items, start = [last], lo
+    commas = lexicon.words("name_comma")
+    for _ in range(n - 1):
+        if start == 0 or text[start - 1] not in commas:
+            return None
+        begin = clause_start(text, start - 1)
+        items.insert(0, text[begin : start - 1])
+        start = begin
+    if start and text[start - 1] in commas:
+        lead = text[clause_start(text, start - 1) : start - 1]
+        if not lexicon.regex("breakdown_lead").fullmatch(lead):
+            return None
+    elif start:
+        return None
+    comma = lexicon.words("enumeration_comma")[0]
+    if not any(comma in item for item in items):
+        return None
+    lead = lexicon.regex("breakdown_lead")
+    if any(not item or lead.fullmatch(item) or any(c.isdigit() for c in item) for item in items):
+        return None
+    return items
 
 
 def _list_before(previous: list, n: int) -> list | None:

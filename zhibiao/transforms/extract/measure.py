@@ -11,15 +11,21 @@ from zhibiao.schema import PERCENT, PP_UNIT, TIMES_UNIT
 from zhibiao.transforms import lexicon, units
 from zhibiao.transforms.extract.figure import Clause, Figure
 from zhibiao.transforms.extract.rules import rule
-from zhibiao.transforms.extract.text import clause_before
+from zhibiao.transforms.extract.text import clause_before, clause_start
 
 
 def predicate(fig: Figure) -> str:
     """The words that decide the measure. In a 分别 list, each number's own item with what
     the list shares: 城镇调查失业率、居民消费价格涨幅分别控制在5%、3%以内 is a rate (level) and
-    a growth; 城镇、农村居民人均可支配收入增长分别… shares 增长 with every item."""
+    a growth; 城镇、农村居民人均可支配收入增长分别… shares 增长 with every item. A number
+    with a verb of its own (分别下降29.8%、增长6.5%) takes that verb."""
     if fig.group is None:
         return fig.window
+    own = fig.window if fig.position and _changed(fig.window) else ""
+    return _shared_predicate(fig) + own
+
+
+def _shared_predicate(fig: Figure) -> str:
     from zhibiao.transforms.extract.label_text import split_items, strip_period
 
     window = fig.group.window
@@ -172,6 +178,20 @@ def percent_after_growth_is_growth(clause: Clause, fig: Figure) -> Figure:
         return fig
     words = _words(predicate(fig))
     return fig.set(measure="growth_pct", sign=_sign(words)) if _changed(words) else fig
+
+
+@rule("measure")
+def growth_announced_before_a_colon(clause: Clause, fig: Figure) -> Figure:
+    """…价格同比全部上涨，涨幅分别为：医疗保健14.5%、交通和通信4.2%: the growth word before
+    the colon makes every percent of the list after it a growth, signed by that word."""
+    if fig.q.unit != PERCENT or _changed(_words(fig.window)):
+        return fig
+    start = clause_start(clause.text, fig.q.start)
+    if not start or clause.text[start - 1] not in lexicon.words("list_colon"):
+        return fig
+    lead = clause.text[clause_start(clause.text, start - 1) : start - 1]
+    m = lexicon.regex("growth_before_a_colon").search(lead)
+    return fig.set(measure="growth_pct", sign=_sign(m[0])) if m else fig
 
 
 @rule("measure")

@@ -151,7 +151,10 @@ def _listed() -> re.Pattern[str]:
     mag = _magnitude_alternation()
     joiners = lexicon.alternation("list_joiners")
     classifier = lexicon.alternation("list_classifier")
-    return re.compile(rf"(?<![\d.A-Za-z])(\d+(?:\.\d+)?)({mag})?({classifier})?(?:{joiners})$")
+    neg = lexicon.alternation("minus_signs")  # 分别为0.15、-5.64、1.34个百分点
+    return re.compile(
+        rf"(?<![\d.A-Za-z])(?P<neg>{neg})?(\d+(?:\.\d+)?)({mag})?({classifier})?(?:{joiners})$"
+    )
 
 
 # How far back from a quantity a listed number may start (it ends at the quantity): searching
@@ -174,15 +177,16 @@ def shared_unit(text: str, found: list[Quantity]) -> list[Quantity]:
                 break
             if m.start() > 0 and code.fullmatch(text[m.start() - 1]):
                 break  # 第1、2批: ordinals
-            if m[3] and not q.raw_unit.startswith(m[3]):
+            if m[4] and not q.raw_unit.startswith(m[4]):
                 break  # 5个和3家: a classifier of another unit
-            mag = m[2] or ""
+            mag = m[3] or ""
             factor = (
                 per_printed / magnitudes.get(q_mag, 1) * magnitudes[mag] if mag else per_printed
             )
             raw_unit = mag + q.printed_unit if mag else q.raw_unit
+            sign, raw = (-1.0, "-" + m[2]) if m["neg"] else (1.0, m[2])
             out.append(
-                Quantity(m.start(), m.end() - 1, scaled(m[1], factor), None, m[1], raw_unit,
+                Quantity(m.start(), m.end() - 1, sign * scaled(m[2], factor), None, raw, raw_unit,
                          q.unit, False, q.printed_unit)
             )  # fmt: skip
             end = m.start()
@@ -357,6 +361,45 @@ def not_a_class_boundary(clause, c: Candidate):
     row = units.get(c.unit)
     boundary = lexicon.regex("class_boundary").match(c.text, c.match.end())
     return None if boundary and row is not None and row.size_class else c
+
+
+@rule("quantity")
+def not_a_sample_rate(clause, c: Candidate):
+    """据5‰人口变动抽样调查推算, 1%人口抽样调查: the sampling fraction names the survey."""
+    return None if lexicon.regex("sample_survey_after").match(c.text, c.match.end()) else c
+
+
+@rule("quantity")
+def not_a_band_of_classes(clause, c: Candidate):
+    """0-17岁、18-34岁、60岁及以上户籍人口分别为…: bands listed before the last one's class
+    boundary (or its group's noun) name the classes, as the boundary does; 男性76岁、女性80岁
+    and 分别为76.3岁、80.1岁 are figures."""
+    row = units.get(c.unit)
+    if row is None or not row.size_class:
+        return c
+    end, bands = c.match.end(), 0
+    joiners = lexicon.regex("band_joiner")
+    while (j := joiners.match(c.text, end)) and (nxt := _pattern().match(c.text, j.end())):
+        if nxt["unit"] != c.unit:
+            return c
+        end, bands = nxt.end(), bands + 1
+    boundary = lexicon.regex("class_boundary").match(c.text, end)
+    group = lexicon.regex("class_group_noun").match(c.text, end)
+    if not (boundary or group) or not (bands or _band_before(c)):
+        return c
+    return None
+
+
+def _band_before(c: Candidate) -> bool:
+    """A band of the same unit and a joiner right before this one (…、15-64岁人口)."""
+    start = c.start
+    if not start or not lexicon.regex("band_joiner").fullmatch(c.text[start - 1]):
+        return False
+    head = c.text[max(0, start - _BAND_REACH) : start - 1]
+    return any(m.end() == len(head) and m["unit"] == c.unit for m in _pattern().finditer(head))
+
+
+_BAND_REACH = 16  # a band such as 100-500万元 with its joiner
 
 
 def _counts_things(c: Candidate) -> bool:

@@ -25,6 +25,7 @@ _HEADING_MAX = 40
 # Parts of a year that, opening a paragraph of an undated release, hold for the paragraphs
 # after it.
 _CARRIED_PARTS = ("ytd", "half", "quarter")
+_MONTH = "month"
 
 
 @dataclass
@@ -142,6 +143,7 @@ def iter_sentences(
     index = 0
     in_notes = False
     titled = False
+    lead = True  # no paragraph with a number yet
     notes, item = lexicon.regex("notes_heading"), lexicon.regex("note_item")
     since = looking_back(text, published or year) or _term_reviewed(text, year)
     retrospective = since is not None
@@ -171,9 +173,12 @@ def iter_sentences(
                 carries = not work_report and not retrospective
                 if leading and opening and carries and re.search(r"\d", line):
                     ctx.year, ctx.now = para.year, para.now  # holds for the paragraphs after
-                    if not ctx.suffix and para.period_type in _CARRIED_PARTS:
+                    month = para.period_type == _MONTH and lead
+                    if not ctx.suffix and (para.period_type in _CARRIED_PARTS or month):
                         # 前三季度，… opens a release that no title dates: 分行业看，… below
-                        # it is 前三季度's too (a month, 截至12月底, is only its paragraph's)
+                        # it is 前三季度's too. A month is only its paragraph's (12月份，居民
+                        # 消费价格… in a bulletin), unless it opens the lead of a release no
+                        # title dates (…发布，8月份我市居民消费价格…): a monthly release's.
                         ctx.suffix, ctx.period_type = para.suffix, para.period_type
                 opening = False
                 yield Sentence(part, index, para_no, ctx.heading, para.year, para.suffix,
@@ -181,6 +186,7 @@ def iter_sentences(
                                para.now, None if dated else (since or para.since))  # fmt: skip
                 earlier += part
                 index += 1
+        lead = lead and not re.search(r"\d", line)
         if ctx.mode == "release" and lexicon.regex("plan_declaration").search(line):
             ctx.mode = "declared_plan"  # the paragraphs after it tell the plan (status.py)
 
