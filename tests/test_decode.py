@@ -107,6 +107,9 @@ NORMALIZE_CASES = [
         "发布单位：云南省统计局\u3000发布时间：2024年11月18日",
     ),
     ("代市长  洛桑多吉", "代市长\u3000洛桑多吉"),
+    # a headline parts its two phrases by one space; prose with stray spaces loses them
+    ("某市2019年GDP达2.1万亿元 增长6%左右", "某市2019年GDP达2.1万亿元\u3000增长6%左右"),
+    ("当年支出52.91 亿元 ，完 成 预算 的102.3%", "当年支出52.91亿元，完成预算的102.3%"),
     ("\u3000\u3000全年增长\u3000230\u3000亿元\u3000\u3000", "全年增长230亿元"),
     # ASCII punctuation touching CJK becomes Chinese; between digits it stays
     ("增长9.5%,比上年提高;其中:工业", "增长9.5%，比上年提高；其中：工业"),
@@ -746,6 +749,22 @@ LAYOUT_TEXT_CASES = [
         ],
     ),
 ]
+
+
+def test_plain_text_table_printed_with_bars_becomes_sentences() -> None:
+    """A page's table stored with bars between its cells, section rows included, reads as
+    one sentence a row, as a tab-separated one does."""
+    text = (
+        "表1 年末常住人口数及其构成\n指标名称 | 绝对数(万人) | 占年末常住人口比重(%) |\n"
+        "年末常住人口 | 512 | 100 |\n按城乡分 | ||\n城镇 | 301 | 58.79 |\n乡村 | 211 | 41.21 |"
+    )
+    decoded = decode(text.encode("utf-8"), content_type="text/plain")
+    assert decoded.text.split("\n") == [
+        "表1年末常住人口数及其构成",
+        "年末常住人口512万人，占年末常住人口比重100%。",
+        "城镇301万人，占年末常住人口比重58.79%。",
+        "乡村211万人，占年末常住人口比重41.21%。",
+    ]
 
 
 @pytest.mark.parametrize(("case", "text", "expected"), LAYOUT_TEXT_CASES)

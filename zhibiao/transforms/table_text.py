@@ -217,11 +217,16 @@ def _phrase(cell: str, column: _Column, row_unit: str, many_values: bool) -> str
 
 
 # Cells of a pasted table: tabs, or runs of two or more spaces / ideographic spaces.
-_CELL_SPLIT = re.compile(r"\t| {2,}|\u3000+")
+_CELL_SPLIT = re.compile(r"\t| {2,}|\u3000+|\s*\|\s*")
+# 城镇 | 2114 | 54.81 |, 按城乡分 | ||: a row of a table a page printed with bars, its
+# section rows (a label, no number) included
+_BAR_ROW = re.compile(r"\|.*\|")
 
 
 def _is_cell_line(line: str) -> bool:
     """A line of at least three cells (a tab or wide gaps between them), one holding a number."""
+    if _BAR_ROW.search(line):
+        return True
     cells = [c for c in _CELL_SPLIT.split(line.strip()) if c.strip()]
     return len(cells) >= 3 and ("\t" in line or any(is_number(c) for c in cells[1:]))
 

@@ -47,6 +47,13 @@ _SPACE_NEAR_CJK = re.compile(f"(?<=[{_CJK}]) +| +(?=[{_CJK}])")
 _HANZI = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _FIELD_GAP = re.compile(f"(?<=[{_HANZI}])(?:[ \t]*\u3000[ \u3000\t]*|[ \t]{{2,}})(?=[{_HANZI}])")
 _GAP_MARK = "\ue000"  # private use: survives NFKC and the space rules below
+# A news headline parts its two phrases by one space (成都2015年GDP预计达1.08万亿元 增长8%左右):
+# a short line with a figure, no punctuation of prose and one or two such spaces is a
+# headline, not PDF layout (which spaces every character, or breaks words inside prose).
+_ONE_GAP = re.compile(f"(?<=[{_HANZI}]) (?=[{_HANZI}])")
+_PROSE_PUNCT = re.compile(r"[，。；！？,;!?]")
+_HEADLINE_CHARS = 40
+_HEADLINE_GAPS = 2
 _SPACE_BEFORE_PERCENT = re.compile(r"(?<=\d) +(?=[%‰])")
 # A mirror that prints a page's ruby inline glosses each character in pinyin, 經(jīng)濟(jì):
 # a bracketed syllable with a tone mark right after a hanzi is never prose, and left in it
@@ -84,6 +91,7 @@ def normalize_text(text: str) -> str:
     text = text.translate(_INVISIBLE).replace("\r\n", "\n").replace("\r", "\n").replace("\f", "\n")
     text = _PINYIN_GLOSS.sub("", text)
     text = _FIELD_GAP.sub(_GAP_MARK, text)
+    text = "\n".join(_headline_gaps(line) for line in text.split("\n"))
     text = _join_digit_groups(text)
     text = _ellipses(text)
     text = _UNIT_SYMBOLS.sub(lambda m: _UNIT_WORDS[m.group()], text)
@@ -92,6 +100,15 @@ def normalize_text(text: str) -> str:
     text = _ASCII_PUNCT_NEAR_CJK.sub(lambda m: _TO_FULLWIDTH[m.group()], text)
     text = _COMMA_GROUPS.sub(lambda m: m.group(1) + m.group(2).replace(",", ""), text)
     return _rejoin_open_brackets(_tidy_spaces(text)).replace(_GAP_MARK, "\u3000")
+
+
+def _headline_gaps(line: str) -> str:
+    gaps = len(_ONE_GAP.findall(line))
+    if not gaps or gaps > _HEADLINE_GAPS or len(line.strip()) > _HEADLINE_CHARS:
+        return line
+    if _PROSE_PUNCT.search(line) or not re.search(r"\d", line):
+        return line
+    return _ONE_GAP.sub(_GAP_MARK, line)
 
 
 def _join_digit_groups(text: str) -> str:

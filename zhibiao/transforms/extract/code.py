@@ -63,6 +63,20 @@ def category(code: str) -> str | None:
 
 
 @rule("code")
+def growth_of_the_member_before(clause: Clause, fig: Figure) -> Figure:
+    """进出口总额160.9亿美元，增长12.1%: the growth of an amount whose unit picked a member of
+    a family (…in 美元) is that member's, not the family's first."""
+    if fig.measure == "level" or not fig.label:
+        return fig
+    level = next((f for f in reversed(clause.own) if f.measure == "level"), None)
+    if level is None or level.label != fig.label or not level.code:
+        return fig
+    if level.code != code_of(fig.label, "level", None):
+        fig.code = level.code
+    return fig
+
+
+@rule("code")
 def catalog_indicator(clause: Clause, fig: Figure) -> Figure:
     """地区生产总值, 生产总值 and GDP are one series: the catalog's alias match."""
     fig.code = code_of(fig.label, fig.measure, fig.q.unit)

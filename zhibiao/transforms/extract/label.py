@@ -258,6 +258,9 @@ def noun_after_a_count(clause: Clause, fig: Figure) -> Figure:
     elif not label or named_after or _ends_with_verb(window) or took_prior or _only_a_place(label):
         fig.after = after
         fig.label = after
+    among = lexicon.regex("label_after_among").search(fig.label) if fig.after else None
+    if among and among.start() > 1:
+        fig.label = fig.label[: among.start()]  # 涉及的33个行业中，…: the set spoken among
     return fig
 
 
@@ -988,6 +991,8 @@ def subject_of_the_figure_before(clause: Clause, fig: Figure) -> Figure:
     if not prior or prior == fig.label:
         return fig
     before = clause_before(clause.text, fig.lo)
+    if before in lexicon.word_set("breakdown_opening"):
+        before = ""  # …总收入637.58亿元，其中：当年收入…: 其中 names no subject
     if before and not any(ch.isdigit() for ch in before):
         return fig  # 其他营利性服务业延续…，实现营业收入…: that part names the subject
     own = code_of(fig.label, fig.measure, fig.q.unit)

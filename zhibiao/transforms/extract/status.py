@@ -100,18 +100,13 @@ def breakdown_of_an_estimate(clause: Clause, fig: Figure) -> Figure:
 
 
 @rule("status")
-def final_accounts(clause: Clause, fig: Figure) -> Figure:
-    """初步核算，全年…。…最终核实2021年全县生产总值为972846万元: a sentence of verified
-    accounts is final (actual) inside the paragraph 初步核算 governs."""
-    if lexicon.regex("final_accounts").search(clause.sentence.full or clause.text):
-        return fig.set(status="actual")
-    return fig
-
-
-@rule("status")
 def preliminary_accounting(clause: Clause, fig: Figure) -> Figure:
     """初步核算，全年地区生产总值…；分产业看，第一产业增加值…: preliminary, with the rest of
-    its paragraph and the national-accounts figures of the paragraphs after it."""
+    its paragraph and the national-accounts figures of the paragraphs after it. A year
+    before the one in force (经济结构由上年的18.5:19.3:62.2转变为…) was verified since: actual."""
+    earlier = fig.period_type != "span" and fig.year and clause.sentence.year
+    if earlier and fig.year < clause.sentence.year:
+        return fig
     if clause.preliminary:
         return fig.set(status="preliminary")
     if clause.accounts_preliminary and _national_accounts(fig):
