@@ -69,7 +69,7 @@ def growth_of_the_member_before(clause: Clause, fig: Figure) -> Figure:
     if fig.measure == "level" or not fig.label:
         return fig
     level = next((f for f in reversed(clause.own) if f.measure == "level"), None)
-    if level is None or level.label != fig.label or not level.code:
+    if level is None or level.label != fig.label or level.code in (None, UNMAPPED):
         return fig
     if level.code != code_of(fig.label, "level", None):
         fig.code = level.code

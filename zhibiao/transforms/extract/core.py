@@ -110,6 +110,7 @@ def clauses(text: str, doc: Document):
     that some data are preliminary (部分数据为初步统计数) makes nothing so.
     """
     previous, subject, memory, topic, move = None, None, [], None, None
+    sequential = False
     preliminary = accounts = False
     sentences = iter_sentences(
         text, year=doc.year, work_report=doc.work_report, published=doc.published_year
@@ -122,6 +123,12 @@ def clauses(text: str, doc: Document):
             subject, memory, preliminary = None, [], False
             opened = lexicon.regex("paragraph_topic").match(sentence.text)
             topic = opened["topic"] if opened else None
+            # 其他七大类价格环比四涨二降一平。交通和通信…分别上涨0.6%…: a paragraph that opens
+            # on month-on-month change without a figure tells its changes month on month
+            lead = sentence.text
+            sequential = bool(lexicon.regex("sequential").search(lead)) and not (
+                any(c.isdigit() for c in lead) or lexicon.regex("year_on_year").search(lead)
+            )
         if previous is not None and sentence.heading != previous.heading:
             accounts, move = False, None
         if lexicon.regex("preliminary_opening").search(sentence.text):
@@ -132,6 +139,7 @@ def clauses(text: str, doc: Document):
         subject = region.subject(sentence.text) or subject
         clause = _clause(sentence, doc, preliminary or counted, subject, memory)
         clause.accounts_preliminary, clause.topic, clause.move_before = accounts, topic, move
+        clause.sequential = sequential
         yield clause
         memory.extend(clause.own)
         move = period.last_dated_move(clause.own) or move  # 由2011年的…到2016年的…

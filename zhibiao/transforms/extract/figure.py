@@ -107,4 +107,5 @@ class Clause:
     default_region: str = ""  # the sentence's region when no clause names one
     periods: list = field(default_factory=list)  # period mentions of the text
     topic: str | None = None  # what the paragraph says it is about (茶产业方面，…)
+    sequential: bool = False  # the paragraph opened on month-on-month change (…价格环比四涨二降)
     move_before: tuple[str, str] | None = None  # periods of the last dated move (由…到…)

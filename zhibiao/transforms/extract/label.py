@@ -390,6 +390,10 @@ def label_of_the_figure_before(clause: Clause, fig: Figure) -> Figure:
         and "plan_share" not in f.flags  # 完成年度预算的52.3%，同比增长6.8%: the revenue's growth
     ]
     prior = (rated or previous)[-1]
+    share = lexicon.regex("share_verb").search(fig.window)
+    amounts = [f for f in rated if f.measure == "level" and f.q.unit != PERCENT]
+    if share and fig.measure == "level" and fig.q.unit == PERCENT and amounts:
+        prior = amounts[-1]  # 进出口28亿元，增长11%，占9.5%: the share is the amount's
     fig.label = prior.label
     if not rated and prior.label.endswith(suffix) and len(prior.label) > len(suffix):
         fig.label = prior.label[: -len(suffix)]  # 较上年增产1.2万吨，增长3.1%: the output's growth
@@ -401,7 +405,6 @@ def label_of_the_figure_before(clause: Clause, fig: Figure) -> Figure:
         fig.label = previous[at - 1].label + lexicon.words("share_label_prefix")[0] + plan[0]
         return fig
     two_levels = fig.measure == "level" and prior.measure == "level"
-    share = lexicon.regex("share_verb").search(fig.window)
     if two_levels and fig.q.unit == PERCENT and prior.q.unit != PERCENT and share:
         rest = clean_label(share[0])  # 占常住人口的 -> 占常住人口; 占 alone names no whole
         fig.label += rest if len(rest) > 1 else lexicon.words("share_label")[0]
@@ -813,6 +816,8 @@ def month_on_month_growth(clause: Clause, fig: Figure) -> Figure:
     elif _breakdown_of_sequential(clause, fig, suffix):
         fig.suffix += suffix
         fig.flags.add("sequential_breakdown")
+    elif clause.sequential and not lexicon.regex("year_on_year").search(window):
+        fig.suffix += suffix  # …价格环比四涨二降一平。交通和通信…价格分别上涨0.6%
     return fig
 
 
@@ -915,7 +920,7 @@ def region_is_its_own_column(clause: Clause, fig: Figure) -> Figure:
     own (林芝市巴宜区全年实现… loses the whole path)."""
     from zhibiao.transforms.extract.region import is_source
 
-    rest = fig.label
+    rest = _without_the_documents_region(fig.label, clause.document.region)
     while rest:
         found = catalog.find_regions(rest[:8])
         if not found or found[0][0] != 0 or len(rest) - found[0][1] < 2:
@@ -933,6 +938,15 @@ def region_is_its_own_column(clause: Clause, fig: Figure) -> Figure:
     if rest != fig.label:
         fig.label = clean_label(rest) or fig.label
     return fig
+
+
+def _without_the_documents_region(label: str, region: str) -> str:
+    """湛江市外贸进出口总值 in a release of 湛江市: the document's own region opens the label
+    even where the gazetteer does not hold it (it is the region column already)."""
+    name = region or ""
+    if len(name) > 2 and label.startswith(name) and len(label) - len(name) > 2:
+        return label[len(name) :]
+    return label
 
 
 @rule("label")
@@ -1009,4 +1023,25 @@ def subject_of_the_figure_before(clause: Clause, fig: Figure) -> Figure:
     elif units.dimension(_last_level(previous).q.unit) == units.dimension(fig.q.unit):
         # 其中私人汽车…辆; （牛17.62万头，同比增长5.57%；马0.11万匹…: the last amount's unit
         fig.label += attribute_suffix(prior, fig.label, fig.q.unit)
+    return fig
+
+
+@rule("label")
+def parts_of_the_registered_population(clause: Clause, fig: Figure) -> Figure:
+    """年末全县户籍人口为112635人。其中，城镇人口54715人，…男性人口57753人: the parts of the
+    registered population are registered too, not the resident population's (城镇人口 alone
+    is the resident one's); the last population total stated in the paragraph decides."""
+    parts = lexicon.regex("population_part")
+    if fig.measure != "level" or not parts.fullmatch(fig.label):
+        return fig
+    register = lexicon.words("registered_population_word")[0]
+    totals = [
+        f
+        for f in (*clause.memory, *clause.own)
+        if f.measure == "level" and f.q.unit == fig.q.unit and not parts.fullmatch(f.label)
+    ]
+    whole = lexicon.regex("population_total")
+    last = next((f for f in reversed(totals) if whole.search(f.label)), None)
+    if last is not None and register in last.label:
+        fig.label = register + fig.label
     return fig

@@ -14,6 +14,7 @@ _MAX_LABEL = 24
 
 # Pieces of a clause that are not the indicator, removed in this order.
 _NOT_LABEL = (
+    "note_same_below",
     "label_period_prefix",
     "label_period_suffix",
     "label_comparison_base",

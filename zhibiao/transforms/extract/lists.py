@@ -103,8 +103,16 @@ def _per_head(first: str, other: str) -> str:
 def topic_prefix(first: str, other: str, unit: str | None = None) -> str:
     """旅游接待人次和收入, 规模以上工业企业营业收入和利润总额: a name that names no indicator
     alone takes the longest part of the first name's start that makes it one (旅游收入)."""
-    starts = (first[:end] for end in range(len(first) - 1, 0, -1))
+    ends = range(len(first) - 1, 0, -1)
+    starts = (first[:end] for end in ends if _brackets_closed(first[:end]))
     return _completion(other, starts, lambda start: start + other, unit)
+
+
+def _brackets_closed(text: str) -> bool:
+    """生产总值（GDP: a start cut inside a bracket would leave the rest an aside."""
+    opened = sum(text.count(b) for b in lexicon.words("unclosed_aside"))
+    closed = sum(text.count(b) for b in lexicon.words("closing_brackets"))
+    return opened == closed
 
 
 def attribute_suffix(whole: str, part: str, unit: str | None = None) -> str:

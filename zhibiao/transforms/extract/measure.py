@@ -220,6 +220,8 @@ def growth_target_after_growth(clause: Clause, fig: Figure) -> Figure:
 
     if fig.q.unit != PERCENT or clean_label(fig.window) or not clause.own:
         return fig
+    if fig.window.strip().startswith(tuple(lexicon.words("share_label_prefix"))):
+        return fig  # …增长11%，占9.5%: a share of the whole said before, not a growth
     suffix = lexicon.words("change_suffix")[0]
     rated = [f for f in clause.own if f.measure != "pp_change" and not f.label.endswith(suffix)]
     prior = (rated or clause.own)[-1]
