@@ -367,8 +367,8 @@ def growth_rate_of_the_clause_before(clause: Clause, fig: Figure) -> Figure:
     if any(c.isdigit() for c in before):
         return fig  # the part before stated its own figure: label_of_the_figure_before
     subject = clean_label(lexicon.regex("verdict_of_a_change").sub("", before))
-    if has_head(subject):
-        fig.label = subject
+    if has_head(subject) or lexicon.regex("sector_name").fullmatch(subject):
+        fig.label = subject  # 其中交通运输业恢复强劲，增速达14.8%: an industry's growth
     return fig
 
 

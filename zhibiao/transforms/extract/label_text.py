@@ -99,7 +99,11 @@ def clean_label(text: str, shorten: bool = True) -> str:
 
 
 def shorten_label(text: str) -> str:
-    """Long before-texts carry a whole clause; the label is the tail after the last 等/的/，."""
+    """Long before-texts carry a whole clause; the label is the tail after the last 等/的/，.
+    A list summed up by a count (汽摩、电子…和消费品五大支柱产业产值) is named by the sum."""
+    summed = lexicon.regex("list_summed_up").search(text)
+    if summed:
+        return summed["whole"]
     if len(text) <= _MAX_LABEL:
         return text
     for sep in lexicon.words("label_shorten_separators"):
