@@ -165,7 +165,10 @@ def _find(e: dict, ext: list[dict], used: set[int]) -> int | None:
             loose = j
     # A table row is evidence in the labeller's words (the cells) and a sentence in the
     # decoder's: there, the same value, measure, unit and period is the match.
-    return loose if "\t" in e["evidence"] or "</td>" in e["evidence"] else None
+    return loose if any(cell in e["evidence"] for cell in _TABLE_CELL_MARKS) else None
+
+
+_TABLE_CELL_MARKS = ("\t", "</td>", "|")  # a tab-, HTML- or bar-separated row
 
 
 def extract_case(folder: Path) -> pd.DataFrame:
