@@ -301,16 +301,15 @@ def comma_parted(text: str, lo: int, window: str, n: int) -> list[str] | None:
         begin = clause_start(text, start - 1)
         items.insert(0, text[begin : start - 1])
         start = begin
+    lead = lexicon.regex("breakdown_lead")
     if start and text[start - 1] in commas:
-        lead = text[clause_start(text, start - 1) : start - 1]
-        if not lexicon.regex("breakdown_lead").fullmatch(lead):
+        if not lead.fullmatch(text[clause_start(text, start - 1) : start - 1]):
             return None
     elif start:
         return None
     comma = lexicon.words("enumeration_comma")[0]
     if not any(comma in item for item in items):
         return None
-    lead = lexicon.regex("breakdown_lead")
     if any(not item or lead.fullmatch(item) or any(c.isdigit() for c in item) for item in items):
         return None
     return items

@@ -153,7 +153,8 @@ def _listed() -> re.Pattern[str]:
     classifier = lexicon.alternation("list_classifier")
     neg = lexicon.alternation("minus_signs")  # 分别为0.15、-5.64、1.34个百分点
     return re.compile(
-        rf"(?<![\d.A-Za-z])(?P<neg>{neg})?(\d+(?:\.\d+)?)({mag})?({classifier})?(?:{joiners})$"
+        rf"(?<![\d.A-Za-z])(?P<neg>{neg})?(?P<value>\d+(?:\.\d+)?)(?P<mag>{mag})?"
+        rf"(?P<classifier>{classifier})?(?:{joiners})$"
     )
 
 
@@ -177,16 +178,16 @@ def shared_unit(text: str, found: list[Quantity]) -> list[Quantity]:
                 break
             if m.start() > 0 and code.fullmatch(text[m.start() - 1]):
                 break  # 第1、2批: ordinals
-            if m[4] and not q.raw_unit.startswith(m[4]):
+            if m["classifier"] and not q.raw_unit.startswith(m["classifier"]):
                 break  # 5个和3家: a classifier of another unit
-            mag = m[3] or ""
+            mag = m["mag"] or ""
             factor = (
                 per_printed / magnitudes.get(q_mag, 1) * magnitudes[mag] if mag else per_printed
             )
             raw_unit = mag + q.printed_unit if mag else q.raw_unit
-            sign, raw = (-1.0, "-" + m[2]) if m["neg"] else (1.0, m[2])
+            sign, raw = (-1.0, "-" + m["value"]) if m["neg"] else (1.0, m["value"])
             out.append(
-                Quantity(m.start(), m.end() - 1, sign * scaled(m[2], factor), None, raw, raw_unit,
+                Quantity(m.start(), m.end() - 1, sign * scaled(m["value"], factor), None, raw, raw_unit,
                          q.unit, False, q.printed_unit)
             )  # fmt: skip
             end = m.start()

@@ -143,7 +143,7 @@ def iter_sentences(
     index = 0
     in_notes = False
     titled = False
-    lead = True  # no paragraph with a number yet
+    in_lead = True  # no paragraph with a number yet
     notes, item = lexicon.regex("notes_heading"), lexicon.regex("note_item")
     since = looking_back(text, published or year) or _term_reviewed(text, year)
     retrospective = since is not None
@@ -173,7 +173,7 @@ def iter_sentences(
                 carries = not work_report and not retrospective
                 if leading and opening and carries and re.search(r"\d", line):
                     ctx.year, ctx.now = para.year, para.now  # holds for the paragraphs after
-                    month = para.period_type == _MONTH and lead
+                    month = para.period_type == _MONTH and in_lead
                     if not ctx.suffix and (para.period_type in _CARRIED_PARTS or month):
                         # 前三季度，… opens a release that no title dates: 分行业看，… below
                         # it is 前三季度's too. A month is only its paragraph's (12月份，居民
@@ -186,7 +186,7 @@ def iter_sentences(
                                para.now, None if dated else (since or para.since))  # fmt: skip
                 earlier += part
                 index += 1
-        lead = lead and not re.search(r"\d", line)
+        in_lead = in_lead and not re.search(r"\d", line)
         if ctx.mode == "release" and lexicon.regex("plan_declaration").search(line):
             ctx.mode = "declared_plan"  # the paragraphs after it tell the plan (status.py)
 
