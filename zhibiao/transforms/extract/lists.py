@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from zhibiao.transforms import catalog, lexicon, units
 from zhibiao.transforms.extract.label_text import split_items
-from zhibiao.transforms.extract.text import clause_start
+from zhibiao.transforms.extract.text import clause_before, clause_start
 
 
 def expand_list(label: str, n: int) -> list[str] | None:
@@ -142,7 +142,7 @@ def _rate_prefix(first: str, other: str) -> str:
 def _class_group(items: list[str]) -> str | None:
     """0-17岁、18-34岁、60岁及以上户籍人口: the bands share the group the last one names."""
     last = items[-1]
-    m = next((m for m in lexicon.regex("class_group_noun").finditer(last)), None)
+    m = lexicon.regex("class_group_noun").search(last)
     if m is None or m.start() == 0 or m.end() != len(last):
         return None
     return m[0]
@@ -303,7 +303,7 @@ def comma_parted(text: str, lo: int, window: str, n: int) -> list[str] | None:
         start = begin
     lead = lexicon.regex("breakdown_lead")
     if start and text[start - 1] in commas:
-        if not lead.fullmatch(text[clause_start(text, start - 1) : start - 1]):
+        if not lead.fullmatch(clause_before(text, start)):
             return None
     elif start:
         return None

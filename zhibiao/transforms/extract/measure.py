@@ -189,8 +189,7 @@ def growth_announced_before_a_colon(clause: Clause, fig: Figure) -> Figure:
     start = clause_start(clause.text, fig.q.start)
     if not start or clause.text[start - 1] not in lexicon.words("list_colon"):
         return fig
-    lead = clause.text[clause_start(clause.text, start - 1) : start - 1]
-    m = lexicon.regex("growth_before_a_colon").search(lead)
+    m = lexicon.regex("growth_before_a_colon").search(clause_before(clause.text, start))
     return fig.set(measure="growth_pct", sign=_sign(m[0])) if m else fig
 
 

@@ -132,8 +132,7 @@ def phrase_before_the_figure(clause: Clause, fig: Figure) -> Figure:
         if lexicon.regex("turn_words").search(clause.text, p.end, fig.q.start):
             continue  # 由上半年低于全国…，转为高于全国2.4个百分点: the turn is now, not then
         y, p_suffix, p_type, p_first = _resolve(clause, p, year)
-        present = clause.text[p.start : p.end] in lexicon.word_set("present_tense")
-        if present and suffix and y == year:
+        if p.present and suffix and y == year:
             now = True  # 一季度…。目前小麦一、二类苗占86.7%: now is the part of the year told
             continue
         if p_first is not None:

@@ -35,6 +35,7 @@ class PeriodMention:
     years: int = 1  # how many years a relative phrase covers (过去五年: 5)
     in_force: bool = False  # counted back from the year in force, not from publication
     until_now: bool = False  # 五年来: up to the time of writing (a work report: the year before)
+    present: bool = False  # 目前, 如今: the time of writing itself (lexicon present_tense)
 
     def resolve(
         self,
@@ -182,7 +183,9 @@ def _spans(sentence: str, taken: list[tuple[int, int]]) -> list[PeriodMention]:
         found.append(PeriodMention(m.start(), m.end(), None, "", "span", None, 0, n, True))
     for m in lexicon.regex("period_relative_year").finditer(sentence):
         shift = dict(lexicon.mapping("relative_years"))[m[0]]
-        found.append(PeriodMention(m.start(), m.end(), None, "", "year", None, shift))
+        present = m[0] in lexicon.word_set("present_tense")
+        found.append(PeriodMention(m.start(), m.end(), None, "", "year", None, shift,
+                                   present=present))  # fmt: skip
     kept = []
     base = lexicon.word_set("period_base_markers")
     for p in sorted(found, key=lambda p: (p.start, -p.end)):

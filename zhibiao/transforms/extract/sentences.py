@@ -276,8 +276,7 @@ def _leading_period(
     year, suffix, period_type, _ = first.resolve(para.year, published, report, doc_year)
     if year:
         para.year, para.now = year, first.shift == 0 and first.years == 1
-    present = sentence[first.start : first.end] in lexicon.word_set("present_tense")
-    if present and para.suffix:
+    if first.present and para.suffix:
         return bool(year)  # 一季度，…。目前…: the part of the year told stays in force
     if period_type != "span" and (suffix or first.year or first.shift is not None):
         para.suffix, para.period_type = suffix, period_type
